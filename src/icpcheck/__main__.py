@@ -1,0 +1,3 @@
+from icpcheck.cli import main
+
+main()

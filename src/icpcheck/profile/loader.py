@@ -1,0 +1,125 @@
+"""Load a profile file: safe YAML with line numbers, then pydantic validation with readable errors."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from icpcheck.errors import ProfileError
+from icpcheck.profile.model import Profile
+from icpcheck.yamlio import LoadedYaml, dotted, load_yaml_file, load_yaml_text
+
+
+@dataclass(slots=True)
+class LoadedProfile:
+    profile: Profile
+    source: LoadedYaml
+
+    @property
+    def name(self) -> str:
+        return self.source.name
+
+    def line_of(self, field: str) -> int | None:
+        """Line of a dotted field path such as ``domains[0].registered`` in the profile file."""
+        return self.source.line_of(_parse_path(field))
+
+
+def load_profile(path: Path | str) -> LoadedProfile:
+    return parse_profile(load_yaml_file(path, error=ProfileError))
+
+
+def load_profile_text(text: str, name: str = "<string>") -> LoadedProfile:
+    return parse_profile(load_yaml_text(text, name, error=ProfileError))
+
+
+def parse_profile(source: LoadedYaml) -> LoadedProfile:
+    data = source.data
+    if not isinstance(data, dict):
+        kind = "empty" if data is None else f"a {type(data).__name__}"
+        raise ProfileError(
+            f"a profile is a YAML mapping (version: 1, company: …), but this file is {kind}", file=source.name
+        )
+    try:
+        return LoadedProfile(Profile.model_validate(data), source)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and "[" in p))  # drop union tags
+        raise ProfileError(
+            _describe(err, loc, data),
+            file=source.name,
+            line=source.line_of(loc),
+            field=dotted(loc) or None,
+        ) from None
+
+
+def _describe(err: Any, loc: tuple[str | int, ...], data: Any) -> str:
+    kind: str = err["type"]
+    value = err.get("input")
+    shown = _show(value)
+    if kind == "extra_forbidden":
+        known = _known_fields(loc[:-1])
+        hint = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
+        return "unknown field" + (f"; did you mean {hint[0]!r}?" if hint else f" (known: {', '.join(known)})")
+    if kind == "missing":
+        return "required field is missing"
+    if kind in {"int_parsing", "int_type", "float_parsing", "float_type", "int_from_float"}:
+        return f"not a number ({shown})" if kind != "int_from_float" else f"not a whole number ({shown})"
+    if kind in {"bool_parsing", "bool_type"}:
+        return f"not true/false ({shown})"
+    if kind.startswith("date") or kind.startswith("datetime"):
+        return f"not a date YYYY-MM-DD ({shown})"
+    if kind == "string_pattern_mismatch" and loc and loc[-1] == "month":
+        return f"not a month YYYY-MM ({shown})"
+    if kind == "literal_error":
+        expected = err.get("ctx", {}).get("expected", "")
+        return f"{shown} is not one of {expected}"
+    if kind in {"greater_than_equal", "less_than_equal"}:
+        return f"{shown} is out of range: {err['msg'].lower()}"
+    if kind in {"list_type", "dict_type", "model_type", "model_attributes_type"}:
+        want = "a list" if kind == "list_type" else "a mapping"
+        return f"expected {want}, got {shown}"
+    if kind == "value_error":
+        return f"{err['msg'].removeprefix('Value error, ')} (got {shown})"
+    return f"{err['msg']} ({shown})"
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, (dict, list)):
+        return "a mapping" if isinstance(value, dict) else "a list"
+    text = str(value)
+    return f'"{text[:40]}…"' if len(text) > 40 else f'"{text}"'
+
+
+def _known_fields(loc: tuple[str | int, ...]) -> list[str]:
+    """Field names of the model at `loc`, for 'did you mean' hints."""
+    model: type[BaseModel] | None = Profile
+    for part in loc:
+        if model is None or isinstance(part, int):
+            continue
+        info = model.model_fields.get(part)
+        model = _model_in(info.annotation) if info else None
+    return list(model.model_fields) if model else []
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _model_in(arg)
+        if found:
+            return found
+    return None
+
+
+def _parse_path(field: str) -> tuple[str | int, ...]:
+    parts: list[str | int] = []
+    for piece in field.replace("]", "").split("."):
+        name, *indexes = piece.split("[")
+        if name:
+            parts.append(name)
+        parts.extend(int(i) for i in indexes if i.isdigit())
+    return tuple(parts)

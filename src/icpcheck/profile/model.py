@@ -1,0 +1,169 @@
+"""Pydantic models of the profile format (version 1, ../shared/profile-format.md).
+
+Field names are a public contract. Everything but ``version`` and ``company.name`` is optional: a rule
+whose data is missing reports ``unknown`` and names the field to provide.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+
+
+def _scalar_to_str(value: Any) -> Any:
+    # ID numbers and mobiles are often written unquoted, so YAML reads them as integers.
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+Text = Annotated[str, BeforeValidator(_scalar_to_str)]
+Money = Annotated[int, Field(ge=0)]
+Month = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+
+EntityType = Literal[
+    "company", "individual_business", "public_institution", "government", "social_organization", "individual"
+]
+B25Subtype = Literal["info_publishing", "search", "community", "instant_messaging", "info_protection"]
+Role = Literal["principal", "tech_lead", "security_lead", "customer_service_lead", "contact", "other"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=False, str_strip_whitespace=True)
+
+
+def _province(value: Any) -> Any:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ValueError("a province name (e.g. beijing, 北京, 京)")
+    from icpcheck.errors import UsageError
+    from icpcheck.provinces import resolve_province
+
+    try:
+        return resolve_province(value).key
+    except UsageError as exc:
+        raise ValueError(exc.message) from None
+
+
+ProvinceKey = Annotated[str, BeforeValidator(_province)]
+
+
+class Shareholder(_Model):
+    name: Text
+    kind: Literal["natural_person", "legal_person"]
+    nationality: Text | None = None  # ISO 3166 code for natural persons, CN for Chinese citizens
+    foreign_investment: bool | None = None  # legal persons: is the shareholder company foreign-invested?
+    share_percent: float | None = Field(default=None, ge=0, le=100)
+
+
+class Company(_Model):
+    name: Text = Field(min_length=1)
+    uscc: Text | None = None
+    entity_type: EntityType | None = None
+    province: ProvinceKey | None = None
+    address: Text | None = None
+    established: dt.date | None = None
+    licence_valid_until: dt.date | None = None  # null = long-term (长期)
+    registered_capital_cny: Money | None = None
+    paid_in_capital_cny: Money | None = None
+    business_scope: Text | None = None
+    shareholders: list[Shareholder] | None = None
+    violations_last_3_years: bool | None = None
+
+
+class Person(_Model):
+    name: Text | None = None
+    id_type: Text | None = None
+    id_number: Text | None = None
+    mobile: Text | None = None
+    email: Text | None = None
+    office_phone: Text | None = None
+
+
+class KeyStaff(Person):
+    role: Role
+    social_insured: bool | None = None
+    degree: Text | None = None
+
+
+class People(_Model):
+    legal_representative: Person | None = None
+    site_owner: Person | None = None
+    key_staff: list[KeyStaff] | None = None
+
+
+class InsuredMonth(_Model):
+    month: Month
+    insured: int = Field(ge=0)
+
+    @field_validator("month", mode="before")
+    @classmethod
+    def _month_text(cls, value: Any) -> Any:
+        # `2026-08` is a string in YAML, but `2026-08-01` would be a date: keep its month.
+        return value.strftime("%Y-%m") if isinstance(value, dt.date) else value
+
+
+class Domain(_Model):
+    name: Text = Field(min_length=1)
+    registered: dt.date | None = None
+    expires: dt.date | None = None
+    registrar: Text | None = None
+    real_name_verified: bool | None = None
+    holder: Text | None = None
+
+
+class Hosting(_Model):
+    provider: Text | None = None
+    location: Literal["mainland", "hong_kong", "macao", "taiwan", "overseas"] | None = None
+    province: ProvinceKey | None = None
+    provider_licences: list[Text] | None = None
+    contract_signed: bool | None = None
+
+
+class Filings(_Model):
+    icp_filing_number: Text | None = None
+    icp_licence_number: Text | None = None
+    public_security_filing_number: Text | None = None
+    telecom_licences: list[Text] | None = None
+
+
+class Homepage(_Model):
+    shows_filing_number: bool | None = None
+    links_to_beian: bool | None = None
+    shows_company_name: bool | None = None
+    shows_address: bool | None = None
+    shows_phone: bool | None = None
+    business_columns_match: bool | None = None  # seed 000: business columns match the application
+    paid_registration_works: bool | None = None  # seed 000: member / paid registration can be completed
+
+
+class Service(_Model):
+    kind: Literal["website", "app", "mini_program", "quick_app"] | None = None
+    name: Text | None = None
+    commercial: bool | None = None
+    activities: list[Text] | None = None
+    b25_subtypes: list[B25Subtype] | None = None
+    content: list[Text] | None = None
+    pre_approvals: list[Text] | None = None  # includes internet_news (互联网新闻信息服务许可证)
+    homepage: Homepage | None = None
+
+
+class Waiver(_Model):
+    rule: Text = Field(min_length=1)
+    reason: Text = Field(min_length=1)
+    expires: dt.date | None = None
+
+
+class Profile(_Model):
+    version: Literal[1]
+    company: Company
+    people: People | None = None
+    social_insurance: list[InsuredMonth] | None = None
+    domains: list[Domain] | None = None
+    hosting: Hosting | None = None
+    filings: Filings | None = None
+    service: Service | None = None
+    waivers: list[Waiver] | None = None

@@ -1,0 +1,1 @@
+"""The report model shared by every command, and one renderer module per output format."""

@@ -1,0 +1,192 @@
+"""Safe YAML loading that keeps line numbers and refuses what a profile or rule file never needs.
+
+One walk over the composed node tree builds the Python data and a map from each value's path to its
+line, so that validation errors can name ``file:line: field``. The walk rejects non-standard tags (no
+Python objects), duplicate keys, alias bombs and absurd nesting before anything is expanded.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from icpcheck.errors import IcpcheckError, ProfileError
+
+try:  # the C loader is several times faster; fall back where libyaml is missing
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on the platform's PyYAML build
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+Path_ = tuple[str | int, ...]
+
+DEFAULT_MAX_BYTES = 1_000_000  # a real profile is a few KB; override with ICPCHECK_MAX_FILE_BYTES
+MAX_NODES = 100_000  # bounds alias expansion ("billion laughs")
+MAX_DEPTH = 64
+
+_STANDARD_TAGS = {
+    "tag:yaml.org,2002:" + t
+    for t in ("map", "seq", "str", "int", "float", "bool", "null", "timestamp")
+}
+
+
+@dataclass(slots=True)
+class LoadedYaml:
+    data: Any
+    name: str
+    lines: dict[Path_, int] = field(default_factory=dict)
+
+    def line_of(self, path: Path_) -> int | None:
+        """Line of the value at `path`, or of its nearest ancestor that has one."""
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return None
+
+
+def max_bytes() -> int:
+    raw = os.environ.get("ICPCHECK_MAX_FILE_BYTES")
+    try:
+        return int(raw) if raw else DEFAULT_MAX_BYTES
+    except ValueError:
+        return DEFAULT_MAX_BYTES
+
+
+def load_yaml_file(
+    path: Path | str, *, error: type[IcpcheckError] = ProfileError, limit: int | None = None
+) -> LoadedYaml:
+    name = str(path)
+    limit = max_bytes() if limit is None else limit
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read(limit + 1)
+    except FileNotFoundError:
+        raise error("no such file", file=name) from None
+    except IsADirectoryError:
+        raise error("is a directory, not a YAML file", file=name) from None
+    except OSError as exc:
+        raise error(f"cannot read: {exc.strerror or exc}", file=name) from None
+    if len(raw) > limit:
+        raise error(
+            f"file is larger than {limit:,} bytes; a profile is a few KB (raise the limit with "
+            "ICPCHECK_MAX_FILE_BYTES if this file is genuine)",
+            file=name,
+        )
+    return load_yaml_text(decode(raw, name, error), name, error=error)
+
+
+def decode(raw: bytes, name: str, error: type[IcpcheckError] = ProfileError) -> str:
+    """UTF-8 (with or without BOM), UTF-16 with BOM, or GB18030/GBK when the bytes clearly are Chinese."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError:
+            raise error("starts with a UTF-16 byte-order mark but is not valid UTF-16", file=name) from None
+    if b"\x00" in raw:
+        raise error("contains NUL bytes: this is not a text file", file=name)
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        utf8_error = exc
+    try:
+        text = raw.decode("gb18030")
+    except UnicodeDecodeError:
+        text = ""
+    if any("\u4e00" <= ch <= "\u9fff" for ch in text):
+        return text  # saved as GBK/GB18030 by a Windows tool: read it as such
+    line = raw[: utf8_error.start].count(b"\n") + 1
+    raise error(
+        f"not UTF-8 text (byte 0x{raw[utf8_error.start]:02x} at offset {utf8_error.start}); "
+        "save it as UTF-8, e.g. `iconv -f GBK -t UTF-8 in.yaml > out.yaml`",
+        file=name,
+        line=line,
+    )
+
+
+def load_yaml_text(text: str, name: str, *, error: type[IcpcheckError] = ProfileError) -> LoadedYaml:
+    loader = _Loader(text)
+    try:
+        try:
+            node = loader.get_single_node()
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            problem = exc.problem or exc.context or "invalid YAML"
+            raise error(
+                f"invalid YAML: {problem}",
+                file=name,
+                line=mark.line + 1 if mark else None,
+                column=mark.column + 1 if mark else None,
+            ) from None
+        except yaml.YAMLError as exc:
+            raise error(f"invalid YAML: {exc}", file=name) from None
+        except RecursionError:
+            raise error(f"invalid YAML: nested deeper than {MAX_DEPTH} levels", file=name) from None
+        loaded = LoadedYaml(None, name)
+        if node is not None:
+            loaded.data = _Walker(loader, loaded, error).build(node, (), 0)
+        return loaded
+    finally:
+        loader.dispose()
+
+
+class _Walker:
+    def __init__(self, loader: Any, out: LoadedYaml, error: type[IcpcheckError]) -> None:
+        self.loader = loader
+        self.out = out
+        self.error = error
+        self.count = 0
+
+    def fail(self, message: str, node: yaml.Node, path: Path_ = ()) -> IcpcheckError:
+        return self.error(
+            message,
+            file=self.out.name,
+            line=node.start_mark.line + 1,
+            field=dotted(path) or None,
+        )
+
+    def build(self, node: yaml.Node, path: Path_, depth: int) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise self.fail(f"more than {MAX_NODES:,} values (alias expansion bomb?)", node)
+        if depth > MAX_DEPTH:
+            raise self.fail(f"nested deeper than {MAX_DEPTH} levels", node, path)
+        if node.tag not in _STANDARD_TAGS:
+            raise self.fail(f"tag {node.tag!r} is not allowed (only plain YAML data)", node, path)
+        self.out.lines.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            result: dict[str, Any] = {}
+            seen: dict[str, int] = {}
+            for key_node, value_node in node.value:
+                key = self.build(key_node, path, depth + 1) if isinstance(key_node, yaml.ScalarNode) else None
+                if key is None or isinstance(key, (dict, list)):
+                    raise self.fail("mapping keys must be plain names", key_node, path)
+                key = str(key)
+                if key == "<<":
+                    raise self.fail("merge keys (<<) are not supported", key_node, path)
+                line = key_node.start_mark.line + 1
+                if key in seen:
+                    raise self.fail(f"duplicate key {key!r} (lines {seen[key]} and {line})", key_node, path)
+                seen[key] = line
+                self.out.lines[(*path, key)] = line
+                result[key] = self.build(value_node, (*path, key), depth + 1)
+            return result
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
+        try:
+            return self.loader.construct_object(node)
+        except Exception as exc:  # e.g. timestamp 2026-02-30: datetime raises ValueError
+            raise self.fail(f"invalid value {node.value!r}: {exc}", node, path) from None
+
+
+def dotted(path: Path_) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
