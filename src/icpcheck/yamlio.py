@@ -28,8 +28,7 @@ MAX_NODES = 100_000  # bounds alias expansion ("billion laughs")
 MAX_DEPTH = 64
 
 _STANDARD_TAGS = {
-    "tag:yaml.org,2002:" + t
-    for t in ("map", "seq", "str", "int", "float", "bool", "null", "timestamp")
+    "tag:yaml.org,2002:" + t for t in ("map", "seq", "str", "int", "float", "bool", "null", "timestamp")
 }
 
 
@@ -173,8 +172,9 @@ class _Walker:
                 if key in seen:
                     raise self.fail(f"duplicate key {key!r} (lines {seen[key]} and {line})", key_node, path)
                 seen[key] = line
-                self.out.lines[(*path, key)] = line
-                result[key] = self.build(value_node, (*path, key), depth + 1)
+                child = (*path, key)
+                self.out.lines[child] = line
+                result[key] = self.build(value_node, child, depth + 1)
             return result
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
@@ -189,4 +189,3 @@ def dotted(path: Path_) -> str:
     for part in path:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out
-

@@ -1,0 +1,134 @@
+"""The Typer app, shared options and the error boundary (one-line messages, exit codes)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from enum import Enum
+from typing import Annotated
+
+import typer
+
+from icpcheck import __version__
+from icpcheck.errors import IcpcheckError, UsageError
+
+app = typer.Typer(
+    name="icpcheck",
+    help="ICP filing (备案) and ICP licence (经营许可证) eligibility: gap reports and materials checklists.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+EXIT_OK, EXIT_GAPS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+_state = {"debug": False}
+
+
+class Lang(str, Enum):
+    zh = "zh"
+    en = "en"
+
+
+def default_lang() -> Lang:
+    """English when the locale says so (LC_ALL / LC_MESSAGES / LANG = en_*), Chinese otherwise."""
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(var)
+        if value:
+            return Lang.en if value.lower().startswith("en") else Lang.zh
+    return Lang.zh
+
+
+def parse_date(value: str | None, option: str = "--as-of") -> dt.date:
+    if value is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"{option}: not a date YYYY-MM-DD ({value!r})") from None
+
+
+LangOption = Annotated[
+    Lang | None, typer.Option("--lang", help="Report language (default: from the locale, else zh).")
+]
+AsOfOption = Annotated[
+    str | None,
+    typer.Option("--as-of", metavar="YYYY-MM-DD", help="Evaluate as of this date (default: today)."),
+]
+OutputOption = Annotated[
+    str | None,
+    typer.Option("--output", "-o", metavar="FILE", help="Write the report to FILE instead of stdout."),
+]
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"icpcheck {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    _state["debug"] = debug
+
+
+def emit(text: str, output: str | None) -> None:
+    """Write a rendered report to stdout or to --output FILE."""
+    if output is None:
+        sys.stdout.write(text if text.endswith("\n") or not text else text + "\n")
+        return
+    try:
+        with open(output, "w", encoding="utf-8") as fh:
+            fh.write(text)
+    except OSError as exc:
+        raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
+
+
+def run(argv: list[str]) -> int:
+    """Run the CLI; every failure becomes one line on stderr and an exit code."""
+    try:
+        result = app(args=argv, prog_name="icpcheck", standalone_mode=False)
+        return int(result) if isinstance(result, int) else EXIT_OK
+    except IcpcheckError as exc:
+        print(f"icpcheck: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except typer.Exit as exc:
+        return int(exc.exit_code)
+    except typer.Abort:
+        print("icpcheck: aborted", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        print("icpcheck: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as exc:  # the error boundary: no traceback unless --debug
+        if hasattr(exc, "format_message") and hasattr(exc, "exit_code"):  # a usage error from the parser
+            return _usage_error(exc)
+        if _state["debug"] or "--debug" in argv:
+            raise
+        print(
+            f"icpcheck: internal error: {type(exc).__name__}: {exc} "
+            "(please report it with the command and input; rerun with --debug for the traceback)",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL
+
+
+def _usage_error(exc: Exception) -> int:
+    ctx = getattr(exc, "ctx", None)
+    message = exc.format_message()  # type: ignore[attr-defined]
+    if type(exc).__name__ == "NoArgsIsHelpError":  # `icpcheck` or `icpcheck rules` alone: show the help
+        print(message, file=sys.stderr)
+        return EXIT_INPUT
+    print(f"icpcheck: error: {message}", file=sys.stderr)
+    if ctx is not None:
+        print(f"Try '{ctx.command_path} --help'.", file=sys.stderr)
+    return EXIT_INPUT

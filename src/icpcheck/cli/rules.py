@@ -1,0 +1,83 @@
+"""`icpcheck rules list|show|validate`: the rule catalogue."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from icpcheck.cli.app import LangOption, app, default_lang
+
+rules_app = typer.Typer(help="List, show and validate the rules.", no_args_is_help=True)
+app.add_typer(rules_app, name="rules")
+
+
+class ListFormat(str, Enum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
+@rules_app.command("list")
+def list_rules(
+    type_: Annotated[str | None, typer.Option("--type", "-t", help="Only filing or licence rules.")] = None,
+    format_: Annotated[ListFormat, typer.Option("--format", "-f", help="Output format.")] = ListFormat.text,
+    lang: LangOption = None,
+) -> None:
+    """List every rule with its ID, type, severity and title."""
+    from icpcheck.engine import load_ruleset
+    from icpcheck.report.catalogue import catalogue_json, catalogue_markdown, catalogue_text
+
+    ruleset = load_ruleset()
+    language = (lang or default_lang()).value
+    rules = [r for r in ruleset.rules if type_ is None or r.spec.type == type_]
+    render = {
+        ListFormat.text: catalogue_text,
+        ListFormat.json: catalogue_json,
+        ListFormat.markdown: catalogue_markdown,
+    }[format_]
+    typer.echo(render(rules, ruleset, language), nl=False)
+
+
+@rules_app.command("show")
+def show_rule(
+    rule_id: Annotated[str, typer.Argument(metavar="ID", help="Rule ID, e.g. licence.capital.")],
+    province: Annotated[
+        str | None, typer.Option(help="Show the parameters in force in this province.")
+    ] = None,
+    lang: LangOption = None,
+) -> None:
+    """Show one rule: requirement, remedy, source, condition and the parameters it uses."""
+    import difflib
+
+    from icpcheck.engine import load_ruleset
+    from icpcheck.errors import UsageError
+    from icpcheck.provinces import resolve_province
+    from icpcheck.report.catalogue import rule_detail
+
+    ruleset = load_ruleset()
+    rule = ruleset.rule(rule_id)
+    if rule is None:
+        close = difflib.get_close_matches(rule_id, [r.id for r in ruleset.rules], n=1)
+        raise UsageError(f"no rule {rule_id!r}" + (f"; did you mean {close[0]!r}?" if close else ""))
+    key = resolve_province(province).key if province else None
+    typer.echo(rule_detail(rule, ruleset, key, (lang or default_lang()).value), nl=False)
+
+
+@rules_app.command("validate")
+def validate_rules(
+    path: Annotated[
+        Path | None,
+        typer.Argument(help="A rules directory (default: the bundled rules).", show_default=False),
+    ] = None,
+) -> None:
+    """Load and validate a rules directory; exit 2 naming file, line and problem if it is broken."""
+    from icpcheck.engine import load_ruleset
+
+    ruleset = load_ruleset(path)
+    typer.echo(
+        f"ok: {len(ruleset.rules)} rules, {len(ruleset.national)} parameters, "
+        f"{len(ruleset.overrides)} province override file(s) in {ruleset.directory}"
+    )

@@ -1,0 +1,525 @@
+"""The condition DSL: compile YAML conditions into nodes and evaluate them three-valued.
+
+A condition evaluates to True (pass), False (fail) or None (unknown: data missing). ``all`` is False if any
+part is False, else unknown if any part is unknown; ``any`` is True if any part is True, else unknown if any
+part is unknown; ``not`` keeps unknown. Every outcome carries the field it is about and the expected and
+actual values, so a finding can say what to fix or which field to provide.
+
+Forms (see docs/rules.md for the full reference):
+  {field: PATH, op: OP, value: V}   {param: NAME, op: OP, value: V}   value_field: PATH instead of value
+      options: if_missing: pass|fail|unknown (field absent), null_passes: true (explicit null passes)
+  {all: [..]} {any: [..]} {not: C} {use: NAME}
+  {each: PATH, check: C, if_empty: unknown} {some: PATH, check: C} {count: PATH, where: C, op: ge, value: N}
+  {consecutive_months: PATH, min: N, months: M}
+V is a literal, "$param.name", or "as_of" (with optional offset_months: N, N may be "$param").
+Inside each/some/count a field path is relative to the item ("." is the item itself); a leading "/" makes it
+absolute (/company.name). value_field paths are always absolute.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from icpcheck.engine.paths import ABSENT, compile_path, join, resolve
+
+
+@dataclass(slots=True)
+class Outcome:
+    value: bool | None
+    field: str | None = None
+    expected: Any = None
+    actual: Any = None
+
+
+@dataclass(slots=True)
+class Ctx:
+    root: Any
+    params: Mapping[str, Any]
+    as_of: dt.date
+    named: Mapping[str, Node]
+
+
+class ConditionError(ValueError):
+    """A condition in a rule file is malformed; `where` names the part (e.g. check.all[1].op)."""
+
+    def __init__(self, message: str, where: str) -> None:
+        super().__init__(message)
+        self.where = where
+
+
+class Node:
+    def evaluate(self, ctx: Ctx, item: Any, prefix: str) -> Outcome:
+        raise NotImplementedError
+
+    def params(self) -> set[str]:
+        """Parameter names this condition refers to, for validation of the rule set."""
+        return set()
+
+    def uses(self) -> set[str]:
+        return set()
+
+
+# --- values -------------------------------------------------------------------------------------------
+
+
+class Ref:
+    """A right-hand side: literal, $param, as_of±months, or another field of the profile (value_field)."""
+
+    def __init__(
+        self,
+        literal: Any = None,
+        param: str | None = None,
+        as_of: bool = False,
+        offset: Any = 0,
+        field: str | None = None,
+    ) -> None:
+        self.literal = literal
+        self.param = param
+        self.as_of = as_of
+        self.offset = offset
+        self.field = field
+        self.field_path = compile_path(field) if field else ()
+
+    def get(self, ctx: Ctx) -> Any:
+        if self.field is not None:
+            return resolve(ctx.root, self.field_path)
+        if self.param is not None:
+            return ctx.params[self.param]
+        if self.as_of:
+            months = self.offset
+            if isinstance(months, str):  # "$name" or "-$name"
+                sign = -1 if months.startswith("-") else 1
+                months = sign * int(ctx.params[months.lstrip("-$")])
+            return add_months(ctx.as_of, int(months))
+        return self.literal
+
+    def param_names(self) -> set[str]:
+        names = {self.param} if self.param else set()
+        if isinstance(self.offset, str):
+            names.add(self.offset.lstrip("-$"))
+        return names
+
+
+def _ref(raw: Any) -> Ref:
+    if isinstance(raw, str) and raw.startswith("$"):
+        return Ref(param=raw[1:])
+    if raw == "as_of":
+        return Ref(as_of=True)
+    return Ref(literal=raw)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """`day` moved by whole calendar months, clamped to the month's last day (Jan 31 + 1 → Feb 28/29)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    for last in (31, 30, 29, 28):
+        try:
+            return dt.date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")  # pragma: no cover - day 28 exists in every month
+
+
+def months_between(start: dt.date, end: dt.date) -> int:
+    """Whole calendar months from `start` to `end`."""
+    months = (end.year - start.year) * 12 + end.month - start.month
+    return months - 1 if end.day < start.day else months
+
+
+# --- operators ----------------------------------------------------------------------------------------
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def _contains(actual: Any, expected: Any) -> bool:
+    if isinstance(actual, str):
+        return str(expected) in actual
+    return expected in actual if isinstance(actual, list) else False
+
+
+def _domain_suffix_in(actual: Any, expected: Any) -> bool:
+    name = _idna_to_unicode(str(actual))
+    return any(name == tld or name.endswith("." + _idna_to_unicode(str(tld))) for tld in _as_list(expected))
+
+
+def _idna_to_unicode(name: str) -> str:
+    name = name.strip().rstrip(".").lower()
+    if "xn--" not in name:
+        return name
+    try:
+        return name.encode("ascii").decode("idna")  # the stdlib codec decodes punycode labels
+    except UnicodeError:
+        return name
+
+
+OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
+    "eq": lambda a, e: bool(a == e),
+    "ne": lambda a, e: bool(a != e),
+    "gt": lambda a, e: bool(a > e),
+    "ge": lambda a, e: bool(a >= e),
+    "lt": lambda a, e: bool(a < e),
+    "le": lambda a, e: bool(a <= e),
+    "in": lambda a, e: a in _as_list(e),
+    "not_in": lambda a, e: a not in _as_list(e),
+    "contains": _contains,
+    "contains_any": lambda a, e: any(_contains(a, x) for x in _as_list(e)),
+    "contains_all": lambda a, e: all(_contains(a, x) for x in _as_list(e)),
+    "contains_none": lambda a, e: not any(_contains(a, x) for x in _as_list(e)),
+    "matches": lambda a, e: re.search(str(e), str(a)) is not None,
+    "not_matches": lambda a, e: re.search(str(e), str(a)) is None,
+    "domain_suffix_in": _domain_suffix_in,
+}
+UNARY = {"exists"}
+
+
+def register_operator(name: str, func: Callable[[Any, Any], bool]) -> None:
+    """Add an operator (e.g. an identifier check); rule files can use it by name."""
+    OPERATORS[name] = func
+
+
+# --- nodes --------------------------------------------------------------------------------------------
+
+
+class Leaf(Node):
+    def __init__(
+        self, path: str, op: str, ref: Ref, *, is_param: bool, null_passes: bool, if_missing: bool | None
+    ) -> None:
+        self.path = path
+        self.compiled = compile_path(path.lstrip("/"))
+        self.op = op
+        self.ref = ref
+        self.is_param = is_param
+        self.null_passes = null_passes
+        self.if_missing = if_missing
+
+    def evaluate(self, ctx: Ctx, item: Any, prefix: str) -> Outcome:
+        if self.is_param:
+            actual, field = ctx.params[self.path], None
+        elif self.path.startswith("$"):  # the field itself is a parameter, e.g. field: $capital.field
+            path = ctx.params[self.path[1:]]
+            actual, field = resolve(ctx.root, compile_path(path)), path
+        elif self.path.startswith("/"):  # absolute: a profile field from inside each/some/count
+            actual, field = resolve(ctx.root, self.compiled), self.path[1:]
+        else:
+            actual, field = resolve(item, self.compiled), join(prefix, self.path)
+        if actual is ABSENT:
+            return Outcome(self.if_missing, field)
+        if self.op == "exists":
+            present = actual not in (None, "", [])
+            return Outcome(present, field, "present", actual if present else None)
+        if actual is None and self.null_passes:
+            return Outcome(True, field, None, None)
+        if actual is None:
+            return Outcome(None, field)
+        expected = self.ref.get(ctx)
+        if expected is ABSENT or expected is None:
+            return Outcome(None, self.ref.field, None, actual)
+        try:
+            ok = OPERATORS[self.op](actual, expected)
+        except TypeError:  # e.g. a number compared with a date: the data does not fit the rule
+            return Outcome(False, field, expected, actual)
+        return Outcome(ok, field, expected, actual)
+
+    def params(self) -> set[str]:
+        names = self.ref.param_names()
+        if self.is_param:
+            names.add(self.path)
+        elif self.path.startswith("$"):
+            names.add(self.path[1:])
+        return names
+
+
+class All(Node):
+    def __init__(self, parts: list[Node]) -> None:
+        self.parts = parts
+
+    def evaluate(self, ctx: Ctx, item: Any, prefix: str) -> Outcome:
+        unknown: Outcome | None = None
+        last = Outcome(True)
+        for part in self.parts:
+            out = part.evaluate(ctx, item, prefix)
+            if out.value is False:
+                return out
+            if out.value is None and unknown is None:
+                unknown = out
+            last = out
+        return unknown or last
+
+    def params(self) -> set[str]:
+        return set().union(*(p.params() for p in self.parts))
+
+    def uses(self) -> set[str]:
+        return set().union(*(p.uses() for p in self.parts))
+
+
+class Any_(All):
+    def evaluate(self, ctx: Ctx, item: Any, prefix: str) -> Outcome:
+        unknown: Outcome | None = None
+        failed: Outcome | None = None
+        for part in self.parts:
+            out = part.evaluate(ctx, item, prefix)
+            if out.value is True:
+                return out
+            if out.value is None:
+                unknown = unknown or out
+            elif out.field is not None or failed is None:
+                failed = out  # the last failing field: guards come first, the real requirement last
+        return unknown or failed or Outcome(False)
+
+
+class Not(Node):
+    def __init__(self, part: Node) -> None:
+        self.part = part
+
+    def evaluate(self, ctx: Ctx, item: Any, prefix: str) -> Outcome:
+        out = self.part.evaluate(ctx, item, prefix)
+        return Outcome(None if out.value is None else not out.value, out.field, out.expected, out.actual)
+
+    def params(self) -> set[str]:
+        return self.part.params()
+
+    def uses(self) -> set[str]:
+        return self.part.uses()
+
+
+class Use(Node):
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def evaluate(self, ctx: Ctx, item: Any, prefix: str) -> Outcome:
+        return ctx.named[self.name].evaluate(ctx, item, prefix)
+
+    def uses(self) -> set[str]:
+        return {self.name}
+
+
+class _OverList(Node):
+    """Base of conditions over the items of a list field."""
+
+    def __init__(self, path: str, check: Node | None) -> None:
+        self.path = path
+        self.compiled = compile_path(path)
+        self.check = check
+
+    def items(self, item: Any, prefix: str) -> tuple[list[Any] | None, str]:
+        value = resolve(item, self.compiled)
+        return (value if isinstance(value, list) else None), join(prefix, self.path)
+
+    def params(self) -> set[str]:
+        return self.check.params() if self.check else set()
+
+    def uses(self) -> set[str]:
+        return self.check.uses() if self.check else set()
+
+
+class Each(_OverList):
+    def __init__(self, path: str, check: Node, if_empty: bool | None) -> None:
+        super().__init__(path, check)
+        self.if_empty = if_empty
+
+    def evaluate(self, ctx: Ctx, item: Any, prefix: str) -> Outcome:
+        items, where = self.items(item, prefix)
+        if items is None:
+            return Outcome(None, where)
+        if not items:
+            return Outcome(self.if_empty, where, None, [])
+        assert self.check is not None
+        return All([_Item(self.check, i) for i in range(len(items))]).evaluate(ctx, items, where)
+
+
+class Some(_OverList):
+    def evaluate(self, ctx: Ctx, item: Any, prefix: str) -> Outcome:
+        items, where = self.items(item, prefix)
+        if items is None:
+            return Outcome(None, where)
+        assert self.check is not None
+        out = Any_([_Item(self.check, i) for i in range(len(items))]).evaluate(ctx, items, where)
+        return out if items else Outcome(False, where, "at least one", [])
+
+
+class _Item(Node):
+    """Evaluates `check` on item `index` of the list passed as `item`, with paths prefixed `[index]`."""
+
+    def __init__(self, check: Node, index: int) -> None:
+        self.check = check
+        self.index = index
+
+    def evaluate(self, ctx: Ctx, item: Any, prefix: str) -> Outcome:
+        return self.check.evaluate(ctx, item[self.index], f"{prefix}[{self.index}]")
+
+
+class Count(_OverList):
+    def __init__(self, path: str, where: Node | None, op: str, ref: Ref) -> None:
+        super().__init__(path, where)
+        self.op = op
+        self.ref = ref
+
+    def evaluate(self, ctx: Ctx, item: Any, prefix: str) -> Outcome:
+        items, where = self.items(item, prefix)
+        if items is None:
+            return Outcome(None, where)
+        matched = unknown = 0
+        for i, entry in enumerate(items):
+            value = self.check.evaluate(ctx, entry, f"{where}[{i}]").value if self.check else True
+            matched += value is True
+            unknown += value is None
+        expected = self.ref.get(ctx)
+        ok = OPERATORS[self.op](matched, expected)
+        if not ok and unknown and OPERATORS[self.op](matched + unknown, expected):
+            return Outcome(None, where, expected, matched)  # the unknown items could decide it
+        return Outcome(ok, where, expected, matched)
+
+    def params(self) -> set[str]:
+        return super().params() | self.ref.param_names()
+
+
+class ConsecutiveMonths(_OverList):
+    """The `months` full calendar months before as_of each have at least `min` insured staff."""
+
+    def __init__(self, path: str, minimum: Ref, months: Ref) -> None:
+        super().__init__(path, None)
+        self.minimum = minimum
+        self.months = months
+
+    def evaluate(self, ctx: Ctx, item: Any, prefix: str) -> Outcome:
+        items, where = self.items(item, prefix)
+        minimum, months = int(self.minimum.get(ctx)), int(self.months.get(ctx))
+        expected = {"min_insured": minimum, "months": months}
+        if items is None:
+            return Outcome(None, where, expected)
+        by_month = {str(resolve(e, ("month",))): resolve(e, ("insured",)) for e in items}
+        wanted = [add_months(ctx.as_of.replace(day=1), -n).strftime("%Y-%m") for n in range(months, 0, -1)]
+        actual = {m: by_month.get(m) for m in wanted}
+        if any(isinstance(v, int) and v < minimum for v in actual.values()):
+            return Outcome(False, where, expected, actual)
+        if any(not isinstance(v, int) for v in actual.values()):
+            return Outcome(None, where, expected, actual)
+        return Outcome(True, where, expected, actual)
+
+    def params(self) -> set[str]:
+        return self.minimum.param_names() | self.months.param_names()
+
+
+# --- compiler -----------------------------------------------------------------------------------------
+
+_LEAF_KEYS = {"field", "param", "op", "value", "value_field", "offset_months", "null_passes", "if_missing"}
+_IF_EMPTY = {"pass": True, "fail": False, "unknown": None}
+
+
+def compile_condition(raw: Any, where: str = "check") -> Node:
+    """Turn a YAML condition into a node; ConditionError names the offending part."""
+    if not isinstance(raw, dict) or not raw:
+        raise ConditionError("a condition is a mapping (field/op/value, all, any, not, each, …)", where)
+    keys = set(raw)
+    if "all" in keys or "any" in keys:
+        kind = "all" if "all" in keys else "any"
+        _only(raw, {kind}, where)
+        parts = raw[kind]
+        if not isinstance(parts, list) or not parts:
+            raise ConditionError(f"'{kind}' takes a non-empty list of conditions", where)
+        nodes = [compile_condition(p, f"{where}.{kind}[{i}]") for i, p in enumerate(parts)]
+        return All(nodes) if kind == "all" else Any_(nodes)
+    if "not" in keys:
+        _only(raw, {"not"}, where)
+        return Not(compile_condition(raw["not"], f"{where}.not"))
+    if "use" in keys:
+        _only(raw, {"use"}, where)
+        return Use(_name(raw["use"], f"{where}.use"))
+    if "each" in keys or "some" in keys:
+        kind = "each" if "each" in keys else "some"
+        _only(raw, {kind, "check", "if_empty"}, where)
+        if "check" not in raw:
+            raise ConditionError(f"'{kind}' needs a 'check' condition for the items", where)
+        check = compile_condition(raw["check"], f"{where}.check")
+        path = _name(raw[kind], f"{where}.{kind}")
+        if kind == "some":
+            return Some(path, check)
+        if_empty = raw.get("if_empty", "unknown")
+        if if_empty not in _IF_EMPTY:
+            raise ConditionError("'if_empty' is pass, fail or unknown", f"{where}.if_empty")
+        return Each(path, check, _IF_EMPTY[if_empty])
+    if "count" in keys:
+        _only(raw, {"count", "where", "op", "value"}, where)
+        cond = compile_condition(raw["where"], f"{where}.where") if "where" in raw else None
+        return Count(
+            _name(raw["count"], f"{where}.count"), cond, _op(raw, where, unary=False), _value(raw, where)
+        )
+    if "consecutive_months" in keys:
+        _only(raw, {"consecutive_months", "min", "months"}, where)
+        for key in ("min", "months"):
+            if key not in raw:
+                raise ConditionError(f"'consecutive_months' needs '{key}'", where)
+        return ConsecutiveMonths(
+            _name(raw["consecutive_months"], f"{where}.consecutive_months"),
+            _ref(raw["min"]),
+            _ref(raw["months"]),
+        )
+    if "field" in keys or "param" in keys:
+        _only(raw, _LEAF_KEYS, where)
+        if "field" in keys and "param" in keys:
+            raise ConditionError("a leaf tests either a 'field' or a 'param', not both", where)
+        op = _op(raw, where, unary=True)
+        ref = Ref() if op in UNARY else _value(raw, where)
+        null_passes = raw.get("null_passes", False)
+        if not isinstance(null_passes, bool):
+            raise ConditionError("'null_passes' is true or false", f"{where}.null_passes")
+        if_missing = raw.get("if_missing", "unknown")
+        if if_missing not in _IF_EMPTY:
+            raise ConditionError("'if_missing' is pass, fail or unknown", f"{where}.if_missing")
+        is_param = "param" in keys
+        return Leaf(
+            _name(raw["param" if is_param else "field"], where),
+            op,
+            ref,
+            is_param=is_param,
+            null_passes=null_passes,
+            if_missing=_IF_EMPTY[if_missing],
+        )
+    raise ConditionError(f"unknown condition keys {sorted(keys)}", where)
+
+
+def _only(raw: dict[str, Any], allowed: set[str], where: str) -> None:
+    extra = set(raw) - allowed
+    if extra:
+        raise ConditionError(f"unexpected key(s) {sorted(extra)} (allowed here: {sorted(allowed)})", where)
+
+
+def _name(value: Any, where: str) -> str:
+    if not isinstance(value, str) or not value:
+        raise ConditionError("expected a field path or name", where)
+    return value
+
+
+def _op(raw: dict[str, Any], where: str, *, unary: bool) -> str:
+    op = raw.get("op")
+    known = set(OPERATORS) | (UNARY if unary else set())
+    if op not in known:
+        raise ConditionError(f"unknown operator {op!r} (known: {', '.join(sorted(known))})", f"{where}.op")
+    return str(op)
+
+
+def _value(raw: dict[str, Any], where: str) -> Ref:
+    if "value_field" in raw:
+        if "value" in raw:
+            raise ConditionError("give 'value' or 'value_field', not both", where)
+        return Ref(field=_name(raw["value_field"], f"{where}.value_field"))
+    if "value" not in raw:
+        raise ConditionError("missing 'value' (or 'value_field')", where)
+    ref = _ref(raw["value"])
+    if "offset_months" in raw:
+        if not ref.as_of:
+            raise ConditionError("'offset_months' goes with value: as_of", where)
+        offset = raw["offset_months"]
+        if not (isinstance(offset, int) or (isinstance(offset, str) and offset.lstrip("-").startswith("$"))):
+            raise ConditionError(
+                "'offset_months' is a whole number, $param or -$param", f"{where}.offset_months"
+            )
+        ref.offset = offset
+    return ref

@@ -1,0 +1,94 @@
+"""evaluate(profile, ruleset, …) → results: the pure core of icpcheck."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from icpcheck.engine.conditions import Ctx
+from icpcheck.engine.loader import Rule, RuleSet, format_text
+from icpcheck.profile.loader import LoadedProfile
+from icpcheck.profile.model import Profile
+from icpcheck.report.model import Finding, Result, Severity, Status
+
+TYPES = ("filing", "licence")
+
+_PROVIDE = {"zh": "请在档案中填写 {field}", "en": "Provide {field} in the profile"}
+_ONLY_IN = {"zh": "仅适用于：{provinces}", "en": "Applies only in: {provinces}"}
+
+
+def evaluate(
+    profile: LoadedProfile | Profile,
+    ruleset: RuleSet,
+    *,
+    as_of: dt.date,
+    types: Iterable[str] = TYPES,
+    province: str | None = None,
+    lang: str = "zh",
+    name: str | None = None,
+) -> list[Result]:
+    """One Result per type. `province` overrides the profile's company.province (pinyin key)."""
+    loaded = profile if isinstance(profile, LoadedProfile) else None
+    model = loaded.profile if loaded else profile
+    assert isinstance(model, Profile)
+    province = province or model.company.province
+    label = name or (loaded.name if loaded else model.company.name)
+    params = ruleset.params_for(province, as_of)
+    ctx = Ctx(model, params, as_of, ruleset.named)
+    results = []
+    for kind in types:
+        rules = [r for r in ruleset.rules if r.spec.type == kind]
+        findings = evaluate_rules(rules, ctx, province, lang, loaded)
+        results.append(Result(label, kind, province, findings))
+    return results
+
+
+def evaluate_rules(
+    rules: Iterable[Rule], ctx: Ctx, province: str | None, lang: str, loaded: LoadedProfile | None = None
+) -> list[Finding]:
+    findings = []
+    for rule in rules:
+        finding = _evaluate_rule(rule, ctx, province, lang)
+        if loaded is not None and finding.field:
+            finding.line = loaded.line_of(finding.field)
+        findings.append(finding)
+    return findings
+
+
+def _evaluate_rule(rule: Rule, ctx: Ctx, province: str | None, lang: str) -> Finding:
+    spec = rule.spec
+    finding = Finding(
+        rule=spec.id,
+        status=Status.PASS,
+        severity=Severity(spec.severity),
+        message=format_text(spec.message.get(lang), ctx.params),
+        remediation="",
+        source=spec.source,
+        title=format_text(spec.title.get(lang), ctx.params),
+    )
+    if spec.provinces and province not in spec.provinces:
+        finding.status = Status.SKIP
+        finding.remediation = _ONLY_IN[lang].format(provinces=", ".join(spec.provinces))
+        return finding
+    if rule.applies is not None:
+        gate = rule.applies.evaluate(ctx, ctx.root, "")
+        if gate.value is False:
+            finding.status = Status.SKIP
+            return finding
+        if gate.value is None:
+            return _unknown(finding, gate.field, lang)
+    out = rule.check.evaluate(ctx, ctx.root, "")
+    finding.field, finding.expected, finding.actual = out.field, out.expected, out.actual
+    if out.value is None:
+        return _unknown(finding, out.field, lang)
+    if out.value is False:
+        finding.status = Status.FAIL
+        finding.remediation = format_text(spec.remediation.get(lang), ctx.params)
+    return finding
+
+
+def _unknown(finding: Finding, field: str | None, lang: str) -> Finding:
+    finding.status = Status.UNKNOWN
+    finding.field = field
+    finding.remediation = _PROVIDE[lang].format(field=field or "?")
+    return finding

@@ -1,0 +1,256 @@
+"""Load and validate the rule set: rule files, named conditions, and layered, dated parameters.
+
+Layout under a rules directory:
+  *.yaml (but provinces.yaml)   rule files: `rules:` (and optional `conditions:` shared by name)
+  params/national.yaml          every parameter, with its value(s) and source
+  params/<province>.yaml        overrides for one province (only what differs)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from icpcheck.data import rules_dir
+from icpcheck.engine.conditions import ConditionError, Node, compile_condition
+from icpcheck.errors import RuleFileError
+from icpcheck.yamlio import LoadedYaml, dotted, load_yaml_file
+
+RULE_ID = r"^[a-z][a-z0-9_]*\.[a-z0-9_.]+$"
+PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_.]*)\}")
+NOT_RULE_FILES = {"provinces.yaml"}
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Bilingual(_Strict):
+    zh: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+    def get(self, lang: str) -> str:
+        return self.en if lang == "en" else self.zh
+
+
+class RuleSpec(_Strict):
+    id: str = Field(pattern=RULE_ID)
+    type: Literal["filing", "licence"]
+    severity: Literal["error", "warning", "info"]
+    title: Bilingual
+    message: Bilingual
+    remediation: Bilingual
+    source: str = Field(min_length=1)
+    applies: dict[str, Any] | None = None
+    check: dict[str, Any]
+    provinces: list[str] | None = None  # limit the rule to these provinces (pinyin keys)
+    doc: Bilingual | None = None  # longer explanation for `rules show` and the catalogue
+
+
+class RuleFileSpec(_Strict):
+    conditions: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    rules: list[RuleSpec] = Field(default_factory=list)
+
+
+class DatedValue(_Strict):
+    since: dt.date
+    value: Any
+
+
+class ParamSpec(_Strict):
+    value: Any = None
+    values: list[DatedValue] | None = None  # OpenFisca-style: the value in force at the as-of date
+    source: str = Field(min_length=1)
+    description: Bilingual | None = None
+    unit: str | None = None
+    verified: bool = True
+    reason: str | None = None  # why a value is unverified
+
+    def at(self, as_of: dt.date) -> Any:
+        if not self.values:
+            return self.value
+        current = self.value
+        for dated in sorted(self.values, key=lambda d: d.since):
+            if dated.since <= as_of:
+                current = dated.value
+        return current
+
+
+class ParamFileSpec(_Strict):
+    province: str | None = None
+    params: dict[str, ParamSpec]
+
+
+@dataclass(slots=True)
+class Rule:
+    spec: RuleSpec
+    applies: Node | None
+    check: Node
+    file: str
+    line: int | None
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+
+@dataclass(slots=True)
+class RuleSet:
+    rules: list[Rule]
+    named: dict[str, Node]
+    national: dict[str, ParamSpec]
+    overrides: dict[str, dict[str, ParamSpec]]  # province key -> name -> spec
+    directory: Path
+    _cache: dict[tuple[str | None, dt.date], dict[str, Any]] = field(default_factory=dict)
+
+    def rule(self, rule_id: str) -> Rule | None:
+        return next((r for r in self.rules if r.id == rule_id), None)
+
+    def param_spec(self, name: str, province: str | None) -> ParamSpec:
+        layer = self.overrides.get(province or "", {})
+        return layer.get(name) or self.national[name]
+
+    def params_for(self, province: str | None, as_of: dt.date) -> dict[str, Any]:
+        key = (province, as_of)
+        if key not in self._cache:
+            self._cache[key] = {name: self.param_spec(name, province).at(as_of) for name in self.national}
+        return self._cache[key]
+
+
+def load_ruleset(directory: Path | str | None = None) -> RuleSet:
+    base = Path(directory) if directory is not None else rules_dir()
+    if not base.is_dir():
+        raise RuleFileError("rules directory not found", file=str(base))
+    national, overrides = _load_params(base / "params")
+    rules: list[Rule] = []
+    named: dict[str, Node] = {}
+    files = sorted(p for p in base.glob("*.yaml") if p.name not in NOT_RULE_FILES)
+    if not files:
+        raise RuleFileError("no rule files (*.yaml) found", file=str(base))
+    for path in files:
+        source = load_yaml_file(path, error=RuleFileError)
+        spec = _validate(RuleFileSpec, source)
+        for name, raw in spec.conditions.items():
+            if name in named:
+                raise _error(source, ("conditions", name), f"condition {name!r} is defined twice")
+            named[name] = _compile(raw, source, ("conditions", name), "")
+        for i, rule in enumerate(spec.rules):
+            applies = _compile(rule.applies, source, ("rules", i), "applies") if rule.applies else None
+            check = _compile(rule.check, source, ("rules", i), "check")
+            rules.append(Rule(rule, applies, check, source.name, source.line_of(("rules", i))))
+    _cross_check(rules, named, national, base)
+    return RuleSet(rules, named, national, overrides, base)
+
+
+def _load_params(folder: Path) -> tuple[dict[str, ParamSpec], dict[str, dict[str, ParamSpec]]]:
+    from icpcheck.provinces import province_table
+
+    national_file = folder / "national.yaml"
+    if not national_file.is_file():
+        raise RuleFileError("missing national parameters", file=str(national_file))
+    national = _validate(ParamFileSpec, load_yaml_file(national_file, error=RuleFileError)).params
+    overrides: dict[str, dict[str, ParamSpec]] = {}
+    table = province_table()
+    for path in sorted(folder.glob("*.yaml")):
+        if path == national_file:
+            continue
+        source = load_yaml_file(path, error=RuleFileError)
+        spec = _validate(ParamFileSpec, source)
+        if spec.province not in table.provinces or spec.province != path.stem:
+            raise _error(
+                source, ("province",), f"must be the pinyin key matching the file name ({path.stem!r})"
+            )
+        for name in spec.params:
+            if name not in national:
+                raise _error(
+                    source, ("params", name), f"overrides {name!r}, which national.yaml does not define"
+                )
+        overrides[spec.province] = spec.params
+    return national, overrides
+
+
+def _validate(model: type[Any], source: LoadedYaml) -> Any:
+    try:
+        return model.model_validate(source.data if source.data is not None else {})
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = tuple(err["loc"])
+        raise _error(source, loc, err["msg"]) from None
+
+
+def _compile(raw: Any, source: LoadedYaml, base: tuple[str | int, ...], part: str) -> Node:
+    try:
+        return compile_condition(raw, part or "condition")
+    except ConditionError as exc:
+        path = base + _where_path(exc.where if part else exc.where.removeprefix("condition"))
+        raise _error(source, path, str(exc)) from None
+
+
+def _where_path(where: str) -> tuple[str | int, ...]:
+    out: list[str | int] = []
+    for piece in where.replace("]", "").split("."):
+        name, *indexes = piece.split("[")
+        if name:
+            out.append(name)
+        out.extend(int(i) for i in indexes)
+    return tuple(out)
+
+
+def _error(source: LoadedYaml, path: tuple[str | int, ...], message: str) -> RuleFileError:
+    return RuleFileError(message, file=source.name, line=source.line_of(path), field=dotted(path) or None)
+
+
+def _rule_error(rule: Rule, message: str) -> RuleFileError:
+    return RuleFileError(message, file=rule.file, line=rule.line, field=rule.id)
+
+
+def _cross_check(
+    rules: list[Rule], named: dict[str, Node], national: dict[str, ParamSpec], base: Path
+) -> None:
+    """References between files: unique IDs, known named conditions and parameters, message placeholders."""
+    from icpcheck.provinces import province_table
+
+    provinces = province_table().provinces
+    seen: dict[str, Rule] = {}
+    for rule in rules:
+        if rule.id in seen:
+            raise _rule_error(rule, f"duplicate rule id (also in {seen[rule.id].file})")
+        seen[rule.id] = rule
+        nodes = [n for n in (rule.applies, rule.check) if n is not None]
+        for node in nodes:
+            for name in node.uses() - named.keys():
+                raise _rule_error(rule, f"uses unknown condition {name!r}")
+            for name in node.params() - national.keys():
+                raise _rule_error(rule, f"refers to unknown parameter ${name}")
+        texts = [rule.spec.title, rule.spec.message, rule.spec.remediation]
+        for text in texts:
+            for name in PLACEHOLDER.findall(text.zh + text.en):
+                if name not in national:
+                    raise _rule_error(rule, f"message refers to unknown parameter {{{name}}}")
+        for prov in rule.spec.provinces or []:
+            if prov not in provinces:
+                raise _rule_error(rule, f"unknown province {prov!r} in provinces")
+    for name, node in named.items():
+        for missing in node.params() - national.keys():
+            raise RuleFileError(f"condition {name!r} refers to unknown parameter ${missing}", file=str(base))
+
+
+def format_text(text: str, params: Mapping[str, Any]) -> str:
+    """Fill {param.name} placeholders with the parameter values in force."""
+    return PLACEHOLDER.sub(lambda m: _show(params.get(m.group(1), m.group(0))), text)
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)

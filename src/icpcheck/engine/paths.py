@@ -1,0 +1,58 @@
+"""Field paths (``company.paid_in_capital_cny``, ``people.key_staff[*].role``) resolved against a profile."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+
+Segment = str | int  # a name, an index, or "*" for every item of a list
+
+ABSENT = object()  # the field is not in the profile at all (as opposed to an explicit null)
+
+
+def compile_path(text: str) -> tuple[Segment, ...]:
+    """``a.b[0].c`` → ('a', 'b', 0, 'c'); ``.`` → () (the current item)."""
+    if text in {".", ""}:
+        return ()
+    parts: list[Segment] = []
+    for piece in text.split("."):
+        name, *indexes = piece.split("[")
+        if name:
+            parts.append(name)
+        for idx in indexes:
+            idx = idx.rstrip("]")
+            parts.append("*" if idx == "*" else int(idx))
+    return tuple(parts)
+
+
+def resolve(obj: Any, path: tuple[Segment, ...]) -> Any:
+    """The value at `path`, ABSENT if the profile does not have it; a list for ``[*]`` segments."""
+    for i, seg in enumerate(path):
+        if obj is None or obj is ABSENT:
+            return ABSENT
+        if seg == "*":
+            if not isinstance(obj, list):
+                return ABSENT
+            rest = path[i + 1 :]
+            values = [resolve(item, rest) for item in obj]
+            return [v for v in values if v is not ABSENT and v is not None]
+        if isinstance(seg, int):
+            obj = obj[seg] if isinstance(obj, list) and -len(obj) <= seg < len(obj) else ABSENT
+        elif isinstance(obj, BaseModel):
+            if seg not in obj.model_fields_set:
+                return ABSENT
+            obj = getattr(obj, seg)
+        elif isinstance(obj, dict):
+            obj = obj.get(seg, ABSENT)
+        else:
+            return ABSENT
+    return obj
+
+
+def join(prefix: str, path: str) -> str:
+    if path in {".", ""}:
+        return prefix
+    if not prefix:
+        return path
+    return f"{prefix}{path}" if path.startswith("[") else f"{prefix}.{path}"

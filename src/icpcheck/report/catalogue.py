@@ -1,0 +1,93 @@
+"""The rule catalogue as text, JSON and Markdown (the README's catalogue is generated from this)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from icpcheck.engine.loader import Rule, RuleSet, format_text
+
+_TYPE = {"filing": "备案 filing", "licence": "许可证 licence"}
+
+
+def _title(rule: Rule, ruleset: RuleSet, lang: str) -> str:
+    return format_text(rule.spec.title.get(lang), ruleset.params_for(None, _today()))
+
+
+def _today() -> Any:
+    import datetime as dt
+
+    return dt.date.today()
+
+
+def catalogue_text(rules: list[Rule], ruleset: RuleSet, lang: str) -> str:
+    width = max((len(r.id) for r in rules), default=10)
+    lines = [
+        f"{r.id:<{width}}  {r.spec.type:<7}  {r.spec.severity:<7}  {_title(r, ruleset, lang)}" for r in rules
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def catalogue_json(rules: list[Rule], ruleset: RuleSet, lang: str) -> str:
+    data = [
+        {
+            "id": r.id,
+            "type": r.spec.type,
+            "severity": r.spec.severity,
+            "title": r.spec.title.model_dump(),
+            "message": r.spec.message.model_dump(),
+            "remediation": r.spec.remediation.model_dump(),
+            "source": r.spec.source,
+            "provinces": r.spec.provinces,
+        }
+        for r in rules
+    ]
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def catalogue_markdown(rules: list[Rule], ruleset: RuleSet, lang: str = "en") -> str:
+    """Table of rules: ID, type, severity, requirement in both languages, source."""
+    params = ruleset.params_for(None, _today())
+    rows = ["| ID | type | severity | requirement | source |", "|---|---|---|---|---|"]
+    for r in rules:
+        text = f"{format_text(r.spec.message.zh, params)}<br>{format_text(r.spec.message.en, params)}"
+        rows.append(
+            f"| `{r.id}` | {r.spec.type} | {r.spec.severity} | {_cell(text)} | {_cell(r.spec.source)} |"
+        )
+    return "\n".join(rows) + "\n"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def rule_detail(rule: Rule, ruleset: RuleSet, province: str | None, lang: str) -> str:
+    import yaml
+
+    spec = rule.spec
+    params = ruleset.params_for(province, _today())
+    used = sorted(rule.check.params() | (rule.applies.params() if rule.applies else set()))
+    out = [
+        f"{spec.id}  ({_TYPE[spec.type]}, {spec.severity})",
+        f"  {format_text(spec.title.get(lang), params)}",
+        "",
+        f"requirement: {format_text(spec.message.get(lang), params)}",
+        f"remediation: {format_text(spec.remediation.get(lang), params)}",
+        f"source:      {spec.source}",
+        f"defined in:  {rule.file}:{rule.line}",
+    ]
+    if spec.provinces:
+        out.append(f"provinces:   {', '.join(spec.provinces)}")
+    if used:
+        out.append(f"parameters ({province or 'national'}):")
+        for name in used:
+            p = ruleset.param_spec(name, province)
+            out.append(f"  {name} = {params[name]!r}    [{p.source}]")
+    if spec.applies:
+        out += ["applies when:", _indent(yaml.safe_dump(spec.applies, allow_unicode=True, sort_keys=False))]
+    out += ["check:", _indent(yaml.safe_dump(spec.check, allow_unicode=True, sort_keys=False))]
+    return "\n".join(out) + "\n"
+
+
+def _indent(text: str) -> str:
+    return "\n".join("  " + line for line in text.rstrip().splitlines())

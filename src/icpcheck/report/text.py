@@ -1,0 +1,123 @@
+"""The terminal gap report (rich): grouped by profile and type, status icons, remedies and sources."""
+
+from __future__ import annotations
+
+import io
+import sys
+from typing import TYPE_CHECKING
+
+from icpcheck.report.model import Finding, Report, Result, Status, Verdict
+
+if TYPE_CHECKING:  # rich is imported when a report is rendered, not at start-up
+    from rich.console import Console
+
+ICONS = {
+    Status.PASS: ("✔", "green"),
+    Status.FAIL: ("✘", "red"),
+    Status.UNKNOWN: ("?", "yellow"),
+    Status.SKIP: ("–", "dim"),
+    Status.WAIVED: ("≈", "cyan"),
+}
+VERDICT_STYLE = {
+    Verdict.ELIGIBLE: "bold green",
+    Verdict.NOT_ELIGIBLE: "bold red",
+    Verdict.INCOMPLETE: "bold yellow",
+}
+
+LABELS = {
+    "zh": {
+        "filing": "ICP 备案",
+        "licence": "ICP 经营许可证",
+        "eligible": "符合条件",
+        "not_eligible": "不符合条件",
+        "incomplete": "信息不完整",
+        "fix": "整改",
+        "source": "依据",
+        "as_of": "评估日期",
+        "summary": "通过 {pass} · 未通过 {fail} · 未知 {unknown} · 不适用 {skip}",
+        "province": "省份",
+    },
+    "en": {
+        "filing": "ICP filing",
+        "licence": "ICP licence",
+        "eligible": "eligible",
+        "not_eligible": "not eligible",
+        "incomplete": "incomplete",
+        "fix": "fix",
+        "source": "source",
+        "as_of": "as of",
+        "summary": "pass {pass} · fail {fail} · unknown {unknown} · n/a {skip}",
+        "province": "province",
+    },
+}
+
+
+def render_text(
+    report: Report, lang: str = "zh", *, color: bool | None = None, width: int | None = None
+) -> str:
+    from rich.console import Console
+
+    buffer = io.StringIO()
+    use_color = sys.stdout.isatty() if color is None or color else False
+    console = Console(
+        file=buffer,
+        force_terminal=use_color,
+        no_color=not use_color,
+        width=width or 100,
+        highlight=False,
+        soft_wrap=True,
+    )
+    labels = LABELS[lang]
+    for result in report.results:
+        _render_result(console, result, labels, report)
+    return buffer.getvalue()
+
+
+def _render_result(console: Console, result: Result, labels: dict[str, str], report: Report) -> None:
+    from rich.markup import escape
+
+    verdict = result.verdict
+    head = (
+        f"[bold]{escape(result.profile)}[/] · {labels[result.type]} · "
+        f"{labels['province']} {result.province or '-'} · {labels['as_of']} {report.as_of.isoformat()}  "
+        f"[{VERDICT_STYLE[verdict]}]{labels[verdict.value]}[/]"
+    )
+    console.print(head)
+    counts = {s.value: 0 for s in Status}
+    for finding in result.findings:
+        counts[finding.status.value] += 1
+        if finding.status is not Status.SKIP:
+            _render_finding(console, finding, labels)
+    console.print(f"  [dim]{labels['summary'].format(**counts)}[/]\n")
+
+
+def _render_finding(console: Console, f: Finding, labels: dict[str, str]) -> None:
+    from rich.markup import escape
+
+    icon, style = ICONS[f.status]
+    sev = "" if f.status is Status.PASS else f" [dim]({f.severity.value})[/]"
+    console.print(f"  [{style}]{icon}[/] [bold]{f.rule}[/] {escape(f.title)}{sev}")
+    if f.status in (Status.FAIL, Status.UNKNOWN, Status.WAIVED):
+        console.print(f"      {escape(f.message)}")
+        detail = _detail(f)
+        if detail:
+            console.print(f"      [dim]{escape(detail)}[/]")
+        if f.remediation:
+            console.print(f"      → {labels['fix']}: {escape(f.remediation)}")
+        console.print(f"      [dim]{labels['source']}: {escape(f.source)}[/]")
+
+
+def _detail(f: Finding) -> str:
+    if f.field is None or (f.expected is None and f.actual is None):
+        return f"{f.field}" if f.field else ""
+    return f"{f.field}: expected {_fmt(f.expected)}, actual {_fmt(f.actual)}"
+
+
+def _fmt(value: object) -> str:
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_fmt(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_fmt(v) for v in value) + "]"
+    if hasattr(value, "isoformat"):
+        return str(value.isoformat())
+    return str(value)

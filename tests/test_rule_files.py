@@ -1,0 +1,108 @@
+"""Rule data is validated when loaded: broken files name file, line and what is wrong (exit 2)."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+CLI = Callable[..., tuple[int, str, str]]
+
+
+@pytest.fixture
+def rules_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", target)
+    return target
+
+
+def test_bundled_rules_validate(cli: CLI) -> None:
+    code, out, _ = cli("rules", "validate")
+    assert code == 0 and "rules" in out
+
+
+def _break(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "expected"),
+    [
+        (
+            "licence.yaml",
+            "op: ge, value: $capital.min_cny",
+            "op: gte, value: $capital.min_cny",
+            "unknown operator 'gte'",
+        ),
+        (
+            "licence.yaml",
+            "value: $capital.min_cny}",
+            "value: $capital.minimum}",
+            "unknown parameter $capital.minimum",
+        ),
+        ("licence.yaml", "    severity: error\n", "    severity: fatal\n", "severity"),
+        ("licence.yaml", "id: licence.clean_record", "id: licence.capital", "duplicate rule id"),
+        (
+            "filing.yaml",
+            "check: {use: content_pre_approved}",
+            "check: {use: nothing_here}",
+            "unknown condition",
+        ),
+        (
+            "params/beijing.yaml",
+            "  licence.no_financial:",
+            "  licence.no_finance:",
+            "national.yaml does not define",
+        ),
+        (
+            "filing.yaml",
+            "    check: {field: hosting.location, op: eq, value: mainland}",
+            "    check: {field: hosting.location, op: eq, value: mainland, extra: 1}",
+            "unexpected key",
+        ),
+    ],
+)
+def test_broken_rule_files(cli: CLI, rules_copy: Path, file: str, old: str, new: str, expected: str) -> None:
+    _break(rules_copy / file, old, new)
+    code, _, err = cli("rules", "validate", rules_copy)
+    assert code == 2 and "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert expected in err
+    assert f"{file.split('/')[-1]}:" in err  # names the file and a line
+
+
+def test_condition_error_points_at_its_line(cli: CLI, rules_copy: Path) -> None:
+    _break(rules_copy / "licence.yaml", "op: ge, value: $capital.min_cny", "op: gte, value: $capital.min_cny")
+    _, _, err = cli("rules", "validate", rules_copy)
+    lines = (rules_copy / "licence.yaml").read_text(encoding="utf-8").splitlines()
+    line_no = int(err.split("licence.yaml:")[1].split(":")[0])
+    assert "gte" in lines[line_no - 1]
+
+
+def test_rules_list_and_show(cli: CLI) -> None:
+    code, out, _ = cli("rules", "list", "--type", "licence", "--lang", "en")
+    assert code == 0 and "licence.social_insurance" in out and "filing.domain_age" not in out
+    code, out, _ = cli("rules", "show", "licence.social_insurance", "--province", "京")
+    assert code == 0
+    assert "social_insurance.min_staff = 8" in out and "seed 000" in out
+    code, out, _ = cli("rules", "show", "licence.social_insurance")
+    assert "social_insurance.min_staff = 3" in out
+
+
+def test_rules_show_unknown_id_suggests(cli: CLI) -> None:
+    code, _, err = cli("rules", "show", "licence.capitol")
+    assert code == 2 and "did you mean 'licence.capital'" in err
+
+
+def test_every_rule_has_bilingual_texts_and_a_source() -> None:
+    from icpcheck.engine import load_ruleset
+
+    for rule in load_ruleset().rules:
+        spec = rule.spec
+        assert spec.source.strip() and spec.message.zh and spec.message.en
+        assert spec.remediation.zh and spec.remediation.en
+        assert rule.id.split(".")[0] == spec.type
