@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
 from conftest import ROOT
 
 CLI = Callable[..., tuple[int, str, str]]
