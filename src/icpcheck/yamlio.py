@@ -189,3 +189,16 @@ def dotted(path: Path_) -> str:
     for part in path:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out
+
+
+def parse_dotted(text: str) -> Path_:
+    """Inverse of `dotted`: ``domains[0].registered`` → ('domains', 0, 'registered'); ``[*]`` stays "*"."""
+    parts: list[str | int] = []
+    for piece in text.split("."):
+        name, *indexes = piece.split("[")
+        if name:
+            parts.append(name)
+        for index in indexes:
+            index = index.rstrip("]")
+            parts.append(int(index) if index.isdigit() else index)
+    return tuple(parts)

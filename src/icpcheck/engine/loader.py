@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from icpcheck.data import rules_dir
 from icpcheck.engine.conditions import ConditionError, Node, compile_condition
 from icpcheck.errors import RuleFileError
-from icpcheck.yamlio import LoadedYaml, dotted, load_yaml_file
+from icpcheck.yamlio import LoadedYaml, dotted, load_yaml_file, parse_dotted
 
 RULE_ID = r"^[a-z][a-z0-9_]*\.[a-z0-9_.]+$"
 PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_.]*)\}")
@@ -188,18 +188,8 @@ def _compile(raw: Any, source: LoadedYaml, base: tuple[str | int, ...], part: st
     try:
         return compile_condition(raw, part or "condition")
     except ConditionError as exc:
-        path = base + _where_path(exc.where if part else exc.where.removeprefix("condition"))
+        path = base + parse_dotted(exc.where if part else exc.where.removeprefix("condition"))
         raise _error(source, path, str(exc)) from None
-
-
-def _where_path(where: str) -> tuple[str | int, ...]:
-    out: list[str | int] = []
-    for piece in where.replace("]", "").split("."):
-        name, *indexes = piece.split("[")
-        if name:
-            out.append(name)
-        out.extend(int(i) for i in indexes)
-    return tuple(out)
 
 
 def _error(source: LoadedYaml, path: tuple[str | int, ...], message: str) -> RuleFileError:

@@ -6,6 +6,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from icpcheck.yamlio import parse_dotted
+
 Segment = str | int  # a name, an index, or "*" for every item of a list
 
 ABSENT = object()  # the field is not in the profile at all (as opposed to an explicit null)
@@ -13,17 +15,7 @@ ABSENT = object()  # the field is not in the profile at all (as opposed to an ex
 
 def compile_path(text: str) -> tuple[Segment, ...]:
     """``a.b[0].c`` → ('a', 'b', 0, 'c'); ``.`` → () (the current item)."""
-    if text in {".", ""}:
-        return ()
-    parts: list[Segment] = []
-    for piece in text.split("."):
-        name, *indexes = piece.split("[")
-        if name:
-            parts.append(name)
-        for idx in indexes:
-            idx = idx.rstrip("]")
-            parts.append("*" if idx == "*" else int(idx))
-    return tuple(parts)
+    return () if text in {".", ""} else parse_dotted(text)
 
 
 def resolve(obj: Any, path: tuple[Segment, ...]) -> Any:

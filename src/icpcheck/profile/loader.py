@@ -11,7 +11,7 @@ from pydantic import BaseModel, ValidationError
 
 from icpcheck.errors import ProfileError
 from icpcheck.profile.model import Profile
-from icpcheck.yamlio import LoadedYaml, dotted, load_yaml_file, load_yaml_text
+from icpcheck.yamlio import LoadedYaml, dotted, load_yaml_file, load_yaml_text, parse_dotted
 
 
 @dataclass(slots=True)
@@ -25,7 +25,7 @@ class LoadedProfile:
 
     def line_of(self, field: str) -> int | None:
         """Line of a dotted field path such as ``domains[0].registered`` in the profile file."""
-        return self.source.line_of(_parse_path(field))
+        return self.source.line_of(parse_dotted(field))
 
 
 def load_profile(path: Path | str) -> LoadedProfile:
@@ -113,13 +113,3 @@ def _model_in(annotation: Any) -> type[BaseModel] | None:
         if found:
             return found
     return None
-
-
-def _parse_path(field: str) -> tuple[str | int, ...]:
-    parts: list[str | int] = []
-    for piece in field.replace("]", "").split("."):
-        name, *indexes = piece.split("[")
-        if name:
-            parts.append(name)
-        parts.extend(int(i) for i in indexes if i.isdigit())
-    return tuple(parts)
