@@ -61,10 +61,10 @@ def _evaluate_rule(rule: Rule, ctx: Ctx, province: str | None, lang: str) -> Fin
         rule=spec.id,
         status=Status.PASS,
         severity=Severity(spec.severity),
-        message=format_text(spec.message.get(lang), ctx.params),
+        message=format_text(spec.message.get(lang), ctx.params, lang),
         remediation="",
         source=spec.source,
-        title=format_text(spec.title.get(lang), ctx.params),
+        title=format_text(spec.title.get(lang), ctx.params, lang),
     )
     if spec.provinces and province not in spec.provinces:
         finding.status = Status.SKIP
@@ -83,7 +83,7 @@ def _evaluate_rule(rule: Rule, ctx: Ctx, province: str | None, lang: str) -> Fin
         return _unknown(finding, out.field, lang)
     if out.value is False:
         finding.status = Status.FAIL
-        finding.remediation = format_text(spec.remediation.get(lang), ctx.params)
+        finding.remediation = format_text(spec.remediation.get(lang), ctx.params, lang)
     return finding
 
 

@@ -231,12 +231,14 @@ def _cross_check(
             raise RuleFileError(f"condition {name!r} refers to unknown parameter ${missing}", file=str(base))
 
 
-def format_text(text: str, params: Mapping[str, Any]) -> str:
-    """Fill {param.name} placeholders with the parameter values in force."""
-    return PLACEHOLDER.sub(lambda m: _show(params.get(m.group(1), m.group(0))), text)
+def format_text(text: str, params: Mapping[str, Any], lang: str = "zh") -> str:
+    """Fill {param.name} placeholders with the parameter values in force (bilingual values in `lang`)."""
+    return PLACEHOLDER.sub(lambda m: _show(params.get(m.group(1), m.group(0)), lang), text)
 
 
-def _show(value: Any) -> str:
+def _show(value: Any, lang: str) -> str:
+    if isinstance(value, dict) and lang in value:
+        return str(value[lang])
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, int):

@@ -11,7 +11,7 @@ _TYPE = {"filing": "备案 filing", "licence": "许可证 licence"}
 
 
 def _title(rule: Rule, ruleset: RuleSet, lang: str) -> str:
-    return format_text(rule.spec.title.get(lang), ruleset.params_for(None, _today()))
+    return format_text(rule.spec.title.get(lang), ruleset.params_for(None, _today()), lang)
 
 
 def _today() -> Any:
@@ -50,7 +50,8 @@ def catalogue_markdown(rules: list[Rule], ruleset: RuleSet, lang: str = "en") ->
     params = ruleset.params_for(None, _today())
     rows = ["| ID | type | severity | requirement | source |", "|---|---|---|---|---|"]
     for r in rules:
-        text = f"{format_text(r.spec.message.zh, params)}<br>{format_text(r.spec.message.en, params)}"
+        zh, en = (format_text(r.spec.message.get(lang), params, lang) for lang in ("zh", "en"))
+        text = f"{zh}<br>{en}"
         rows.append(
             f"| `{r.id}` | {r.spec.type} | {r.spec.severity} | {_cell(text)} | {_cell(r.spec.source)} |"
         )
@@ -69,10 +70,10 @@ def rule_detail(rule: Rule, ruleset: RuleSet, province: str | None, lang: str) -
     used = sorted(rule.check.params() | (rule.applies.params() if rule.applies else set()))
     out = [
         f"{spec.id}  ({_TYPE[spec.type]}, {spec.severity})",
-        f"  {format_text(spec.title.get(lang), params)}",
+        f"  {format_text(spec.title.get(lang), params, lang)}",
         "",
-        f"requirement: {format_text(spec.message.get(lang), params)}",
-        f"remediation: {format_text(spec.remediation.get(lang), params)}",
+        f"requirement: {format_text(spec.message.get(lang), params, lang)}",
+        f"remediation: {format_text(spec.remediation.get(lang), params, lang)}",
         f"source:      {spec.source}",
         f"defined in:  {rule.file}:{rule.line}",
     ]
