@@ -79,18 +79,6 @@ def _root(
     _state["debug"] = debug
 
 
-def emit(text: str, output: str | None) -> None:
-    """Write a rendered report to stdout or to --output FILE."""
-    if output is None:
-        sys.stdout.write(text if text.endswith("\n") or not text else text + "\n")
-        return
-    try:
-        with open(output, "w", encoding="utf-8") as fh:
-            fh.write(text)
-    except OSError as exc:
-        raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
-
-
 def run(argv: list[str]) -> int:
     """Run the CLI; every failure becomes one line on stderr and an exit code."""
     try:

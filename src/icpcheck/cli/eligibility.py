@@ -1,22 +1,24 @@
-"""`icpcheck eligibility PROFILE...`: the gap report for the ICP filing and/or the ICP licence."""
+"""`icpcheck eligibility PATH...`: gap reports for the ICP filing and/or licence, one profile or a folder."""
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from enum import Enum
-from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, TextIO
 
 import typer
 
 from icpcheck.cli.app import (
     EXIT_GAPS,
+    EXIT_INPUT,
     EXIT_OK,
     AsOfOption,
-    LangOption,
+    Lang,
     OutputOption,
     app,
     default_lang,
-    emit,
     parse_date,
 )
 
@@ -30,12 +32,30 @@ class CheckType(str, Enum):
 class Format(str, Enum):
     text = "text"
     json = "json"
+    sarif = "sarif"
+    junit = "junit"
+    markdown = "markdown"
+    github = "github"
+
+
+class FailOnChoice(str, Enum):
+    never = "never"
+    error = "error"
+    unknown = "unknown"
+    warning = "warning"
 
 
 @app.command()
 def eligibility(
-    profiles: Annotated[list[Path], typer.Argument(help="Profile YAML file(s).", show_default=False)],
-    type_: Annotated[CheckType, typer.Option("--type", "-t", help="What to check.")] = CheckType.all,
+    paths: Annotated[
+        list[str],
+        typer.Argument(
+            help="Profile files, folders (searched for *.yaml/*.yml) or glob patterns.", show_default=False
+        ),
+    ],
+    type_: Annotated[
+        CheckType | None, typer.Option("--type", "-t", help="What to check [default: all].")
+    ] = None,
     as_of: AsOfOption = None,
     province: Annotated[
         str | None,
@@ -43,37 +63,106 @@ def eligibility(
             help="Evaluate under this province's rules instead of company.province (beijing/北京/京)."
         ),
     ] = None,
-    lang: LangOption = None,
-    format_: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
+    lang: Annotated[
+        Lang | None, typer.Option("--lang", help="Report language (default: locale, else zh).")
+    ] = None,
+    format_: Annotated[
+        Format | None, typer.Option("--format", "-f", help="Output format [default: text].")
+    ] = None,
     output: OutputOption = None,
+    fail_on: Annotated[
+        FailOnChoice | None,
+        typer.Option(help="What makes exit code 1: never < error < unknown < warning [default: unknown]."),
+    ] = None,
+    skip: Annotated[
+        list[str] | None, typer.Option(help="Skip rules matching this glob (repeatable).")
+    ] = None,
+    only: Annotated[
+        list[str] | None, typer.Option(help="Only rules matching this glob (repeatable).")
+    ] = None,
 ) -> None:
     """Check profiles against the filing and licence rules and report every gap with its remedy.
 
-    Exit code 0: every checked type is eligible; 1: some type is not_eligible or incomplete; 2: bad input.
+    Exit code 0: nothing reaches --fail-on (by default: every checked type is eligible); 1: something does;
+    2: bad input (reported per file; the other profiles are still checked).
     """
-    from icpcheck.engine import evaluate, load_ruleset
-    from icpcheck.profile import load_profile
+    from icpcheck.batch import Options, evaluate_many, expand_paths
+    from icpcheck.config import find_config
+    from icpcheck.engine import load_ruleset
+    from icpcheck.policy import FailOn, Policy
     from icpcheck.provinces import resolve_province
-    from icpcheck.report.model import Report, Verdict
+    from icpcheck.report.writers import WriterContext, make_writer
 
-    day = parse_date(as_of)
-    language = (lang or default_lang()).value
-    province_key = resolve_province(province).key if province else None
-    types = ("filing", "licence") if type_ is CheckType.all else (type_.value,)
+    found = find_config()
+    conf: dict[str, Any] = found[1] if found else {}
+    kind = type_.value if type_ else conf.get("type", "all")
+    fmt = format_.value if format_ else conf.get("format", "text")
+    language = lang.value if lang else conf.get("lang", default_lang().value)
+    level = fail_on.value if fail_on else conf.get("fail_on", "unknown")
+    _check_choice("type", kind, [c.value for c in CheckType])
+    _check_choice("format", fmt, [c.value for c in Format])
+    _check_choice("lang", language, [c.value for c in Lang])
+    _check_choice("fail_on", level, [c.value for c in FailOnChoice])
+    where = province or conf.get("province")
+    policy = Policy(tuple(skip or conf.get("skip", [])), tuple(only or conf.get("only", [])), FailOn(level))
+    options = Options(
+        as_of=parse_date(as_of),
+        types=("filing", "licence") if kind == "all" else (kind,),
+        province=resolve_province(where).key if where else None,
+        lang=language,
+        policy=policy,
+    )
+    files = expand_paths(paths)
     ruleset = load_ruleset()
-    report = Report(day)
-    for path in profiles:
-        loaded = load_profile(path)
-        report.results.extend(
-            evaluate(loaded, ruleset, as_of=day, types=types, province=province_key, lang=language)
-        )
-    if format_ is Format.json:
-        from icpcheck.report.json import render_json
+    color = output is None and fmt == "text" and sys.stdout.isatty()
+    writer = make_writer(fmt, WriterContext(options.as_of, language, ruleset, color=color))
+    failed = broken = False
+    with _open_output(output) as out, _progress(len(files)) as advance:
+        out.write(writer.begin())
+        for outcome in evaluate_many(files, ruleset, options):
+            if outcome.error is not None:
+                broken = True
+                print(f"icpcheck: error: {outcome.error}", file=sys.stderr)
+            elif policy.fails(outcome.results):
+                failed = True
+            out.write(writer.add(outcome))
+            advance()
+        out.write(writer.end())
+    raise typer.Exit(EXIT_INPUT if broken else EXIT_GAPS if failed else EXIT_OK)
 
-        emit(render_json(report), output)
-    else:
-        from icpcheck.report.text import render_text
 
-        emit(render_text(report, language, color=output is None), output)
-    ok = all(r.verdict is Verdict.ELIGIBLE for r in report.results)
-    raise typer.Exit(EXIT_OK if ok else EXIT_GAPS)
+def _check_choice(name: str, value: str, choices: list[str]) -> None:
+    from icpcheck.errors import UsageError
+
+    if value not in choices:
+        raise UsageError(f"{name}: {value!r} is not one of {', '.join(choices)}")
+
+
+@contextmanager
+def _open_output(path: str | None) -> Iterator[TextIO]:
+    """stdout, or --output FILE (written as UTF-8)."""
+    if path is None:
+        yield sys.stdout
+        return
+    from icpcheck.errors import UsageError
+
+    try:
+        fh = open(path, "w", encoding="utf-8")  # noqa: SIM115 - closed below
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
+    with fh:
+        yield fh
+
+
+@contextmanager
+def _progress(total: int) -> Iterator[Callable[[], None]]:
+    """A progress bar on stderr for long runs on a terminal; silent otherwise (CI logs, pipes)."""
+    if total < 20 or not sys.stderr.isatty():
+        yield lambda: None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("icpcheck", total=total)
+        yield lambda: bar.advance(task)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from icpcheck.engine.conditions import Ctx
 from icpcheck.engine.loader import Rule, RuleSet, format_text
@@ -26,8 +26,10 @@ def evaluate(
     province: str | None = None,
     lang: str = "zh",
     name: str | None = None,
+    select: Callable[[str], bool] | None = None,
 ) -> list[Result]:
-    """One Result per type. `province` overrides the profile's company.province (pinyin key)."""
+    """One Result per type. `province` overrides the profile's company.province (pinyin key); `select`
+    keeps only the rules whose ID it accepts (--skip / --only)."""
     loaded = profile if isinstance(profile, LoadedProfile) else None
     model = loaded.profile if loaded else profile
     assert isinstance(model, Profile)
@@ -37,7 +39,7 @@ def evaluate(
     ctx = Ctx(model, params, as_of, ruleset.named)
     results = []
     for kind in types:
-        rules = [r for r in ruleset.rules if r.spec.type == kind]
+        rules = [r for r in ruleset.rules if r.spec.type == kind and (select is None or select(r.id))]
         findings = evaluate_rules(rules, ctx, province, lang, loaded)
         results.append(Result(label, kind, province, findings))
     return results

@@ -16,6 +16,8 @@ def _scalar_to_str(value: Any) -> Any:
     # ID numbers and mobiles are often written unquoted, so YAML reads them as integers.
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
+    if isinstance(value, str) and value.startswith("<") and value.endswith(">"):
+        raise ValueError("placeholder from `icpcheck init` not filled in")
     return value
 
 

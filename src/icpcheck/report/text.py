@@ -7,9 +7,13 @@ import sys
 from typing import TYPE_CHECKING
 
 from icpcheck.report.model import Finding, Report, Result, Status, Verdict
+from icpcheck.report.writers import record_verdicts
 
 if TYPE_CHECKING:  # rich is imported when a report is rendered, not at start-up
     from rich.console import Console
+
+    from icpcheck.batch import ProfileOutcome
+    from icpcheck.report.writers import WriterContext
 
 ICONS = {
     Status.PASS: ("✔", "green"),
@@ -36,6 +40,9 @@ LABELS = {
         "as_of": "评估日期",
         "summary": "通过 {pass} · 未通过 {fail} · 未知 {unknown} · 不适用 {skip}",
         "province": "省份",
+        "summary_title": "汇总",
+        "profile": "档案",
+        "error": "读取失败",
     },
     "en": {
         "filing": "ICP filing",
@@ -48,6 +55,9 @@ LABELS = {
         "as_of": "as of",
         "summary": "pass {pass} · fail {fail} · unknown {unknown} · n/a {skip}",
         "province": "province",
+        "summary_title": "Summary",
+        "profile": "profile",
+        "error": "input error",
     },
 }
 
@@ -121,3 +131,45 @@ def _fmt(value: object) -> str:
     if hasattr(value, "isoformat"):
         return str(value.isoformat())
     return str(value)
+
+
+class TextWriter:
+    """The terminal report, profile by profile, with a summary table when more than one profile was read."""
+
+    def __init__(self, ctx: WriterContext) -> None:
+        self.ctx = ctx
+
+    def begin(self) -> str:
+        return ""
+
+    def add(self, outcome: ProfileOutcome) -> str:
+        record_verdicts(self.ctx, outcome)
+        if outcome.error is not None:
+            return ""  # reported on stderr by the CLI
+        return render_text(Report(self.ctx.as_of, outcome.results), self.ctx.lang, color=self.ctx.color)
+
+    def end(self) -> str:
+        if len(self.ctx.verdicts) < 2:
+            return ""
+        from rich.console import Console
+        from rich.table import Table
+
+        labels = LABELS[self.ctx.lang]
+        table = Table(title=labels["summary_title"], title_justify="left")
+        types = [t for t in ("filing", "licence") if any(t in v for _, v in self.ctx.verdicts)]
+        table.add_column(labels["profile"])
+        for t in types:
+            table.add_column(labels[t])
+        for path, verdicts in self.ctx.verdicts:
+            if "error" in verdicts:
+                table.add_row(path, *([f"[red]{labels['error']}[/]"] * len(types)))
+                continue
+            cells = [
+                f"[{VERDICT_STYLE[Verdict(verdicts[t])]}]{labels[verdicts[t]]}[/]" if t in verdicts else "-"
+                for t in types
+            ]
+            table.add_row(path, *cells)
+        buffer = io.StringIO()
+        console = Console(file=buffer, force_terminal=self.ctx.color, no_color=not self.ctx.color, width=120)
+        console.print(table)
+        return buffer.getvalue()

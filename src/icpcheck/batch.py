@@ -1,0 +1,86 @@
+"""Evaluate many profiles as a stream: expand paths, evaluate each, keep going past broken files.
+
+`evaluate_many` yields one `ProfileOutcome` per profile in input order and never holds all reports, so
+memory stays flat however large the folder is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import glob
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from icpcheck.engine import RuleSet, evaluate
+from icpcheck.errors import IcpcheckError, UsageError
+from icpcheck.policy import Policy, apply_waivers
+from icpcheck.report.model import Result
+
+PROFILE_SUFFIXES = (".yaml", ".yml")
+_GLOB_CHARS = set("*?[")
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    as_of: dt.date
+    types: tuple[str, ...] = ("filing", "licence")
+    province: str | None = None
+    lang: str = "zh"
+    policy: Policy = field(default_factory=Policy)
+
+
+@dataclass(slots=True)
+class ProfileOutcome:
+    path: str
+    results: list[Result]
+    error: IcpcheckError | None = None
+
+
+def expand_paths(args: Sequence[str | Path]) -> list[Path]:
+    """Files as given; folders searched recursively for *.yaml/*.yml; glob patterns expanded (sorted)."""
+    out: list[Path] = []
+    for arg in args:
+        text = str(arg)
+        path = Path(text)
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.suffix in PROFILE_SUFFIXES and p.is_file())
+            if not found:
+                raise UsageError(f"{text}: no *.yaml or *.yml profiles in this folder")
+            out.extend(found)
+        elif _GLOB_CHARS & set(text) and not path.exists():
+            matches = sorted(Path(m) for m in glob.glob(text, recursive=True))
+            if not matches:
+                raise UsageError(f"{text}: no file matches this pattern")
+            out.extend(m for m in matches if m.is_file())
+        else:
+            out.append(path)  # a missing file is reported per profile, like any other input error
+    return out
+
+
+def evaluate_path(path: Path, ruleset: RuleSet, options: Options) -> ProfileOutcome:
+    from icpcheck.profile import load_profile
+
+    try:
+        loaded = load_profile(path)
+    except IcpcheckError as exc:
+        return ProfileOutcome(str(path), [], exc)
+    results = evaluate(
+        loaded,
+        ruleset,
+        as_of=options.as_of,
+        types=options.types,
+        province=options.province,
+        lang=options.lang,
+        select=options.policy.selects,
+    )
+    waivers = loaded.profile.waivers
+    if waivers:
+        lines = {i: loaded.line_of(f"waivers[{i}]") for i in range(len(waivers))}
+        apply_waivers(results, waivers, {r.id for r in ruleset.rules}, options.as_of, options.lang, lines)
+    return ProfileOutcome(str(path), results)
+
+
+def evaluate_many(paths: Sequence[Path], ruleset: RuleSet, options: Options) -> Iterator[ProfileOutcome]:
+    for path in paths:
+        yield evaluate_path(path, ruleset, options)

@@ -1,0 +1,164 @@
+"""Policy over findings: --skip/--only rule filters, waivers in profiles, and --fail-on exit levels."""
+
+from __future__ import annotations
+
+import datetime as dt
+import fnmatch
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import Enum
+
+from icpcheck.profile.model import Waiver
+from icpcheck.report.model import Finding, Result, Severity, Status
+
+
+class FailOn(str, Enum):
+    """What makes exit code 1. Each level includes the ones before it: never < error < unknown < warning."""
+
+    never = "never"
+    error = "error"  # an error-severity rule fails (a type is not_eligible)
+    unknown = "unknown"  # … or a rule is unknown (a type is incomplete): the default, = the verdicts
+    warning = "warning"  # … or a warning-severity rule fails
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    skip: tuple[str, ...] = ()
+    only: tuple[str, ...] = ()
+    fail_on: FailOn = FailOn.unknown
+
+    def selects(self, rule_id: str) -> bool:
+        if self.only and not _matches(rule_id, self.only):
+            return False
+        return not _matches(rule_id, self.skip)
+
+    def fails(self, results: Iterable[Result]) -> bool:
+        level = self.fail_on
+        if level is FailOn.never:
+            return False
+        for result in results:
+            for f in result.findings:
+                if f.status is Status.FAIL and f.severity is Severity.ERROR:
+                    return True
+                if level in (FailOn.unknown, FailOn.warning) and f.status is Status.UNKNOWN:
+                    return True
+                if level is FailOn.warning and f.status is Status.FAIL and f.severity is Severity.WARNING:
+                    return True
+        return False
+
+
+def _matches(rule_id: str, patterns: Sequence[str]) -> bool:
+    return any(fnmatch.fnmatchcase(rule_id, p) for p in patterns)
+
+
+@dataclass(slots=True)
+class _WaiverUse:
+    waiver: Waiver
+    index: int
+
+
+_TEXT = {
+    "zh": {
+        "waived": "已豁免：{reason}{until}",
+        "until": "（有效期至 {date}）",
+        "expired": "豁免已于 {date} 过期：{rule}（{reason}）",
+        "expired_fix": "更新或删除该豁免，并处理对应的问题",
+        "unknown": "豁免指向不存在的规则：{rule}",
+        "unknown_fix": "更正规则 ID（见 icpcheck rules list）或删除该豁免",
+    },
+    "en": {
+        "waived": "Waived: {reason}{until}",
+        "until": " (until {date})",
+        "expired": "Waiver for {rule} expired on {date} ({reason})",
+        "expired_fix": "Renew or remove the waiver and address the finding",
+        "unknown": "Waiver names a rule that does not exist: {rule}",
+        "unknown_fix": "Correct the rule ID (see icpcheck rules list) or remove the waiver",
+    },
+}
+
+
+def apply_waivers(
+    results: list[Result],
+    waivers: Sequence[Waiver],
+    known_rules: set[str],
+    as_of: dt.date,
+    lang: str,
+    line_of: dict[int, int | None] | None = None,
+) -> None:
+    """Mark failing/unknown findings covered by an active waiver `waived`; report expired and unknown ones.
+
+    `line_of` maps a waiver's index to its line in the profile, for annotations.
+    """
+    text = _TEXT[lang]
+    uses = [_WaiverUse(w, i) for i, w in enumerate(waivers)]
+    lines = line_of or {}
+    for result in results:
+        extra: list[Finding] = []
+        for finding in result.findings:
+            for use in uses:
+                if not fnmatch.fnmatchcase(finding.rule, use.waiver.rule):
+                    continue
+                if finding.status not in (Status.FAIL, Status.UNKNOWN):
+                    continue
+                expires = use.waiver.expires
+                if expires is not None and expires < as_of:
+                    extra.append(
+                        _meta(
+                            "waiver.expired",
+                            Severity.WARNING,
+                            text["expired"].format(date=expires, rule=finding.rule, reason=use.waiver.reason),
+                            text["expired_fix"],
+                            f"waivers[{use.index}].expires",
+                            lines.get(use.index),
+                            expected=f"≥ {as_of.isoformat()}",
+                            actual=expires.isoformat(),
+                        )
+                    )
+                    continue
+                until = text["until"].format(date=expires) if expires else ""
+                finding.status = Status.WAIVED
+                finding.remediation = text["waived"].format(reason=use.waiver.reason, until=until)
+                break
+        result.findings.extend(extra)
+    if not results:
+        return
+    for use in uses:
+        if not any(fnmatch.fnmatchcase(r, use.waiver.rule) for r in known_rules):
+            results[-1].findings.append(
+                _meta(
+                    "waiver.unknown_rule",
+                    Severity.WARNING,
+                    text["unknown"].format(rule=use.waiver.rule),
+                    text["unknown_fix"],
+                    f"waivers[{use.index}].rule",
+                    lines.get(use.index),
+                    expected=None,
+                    actual=use.waiver.rule,
+                )
+            )
+
+
+def _meta(
+    rule: str,
+    severity: Severity,
+    message: str,
+    remediation: str,
+    field_: str,
+    line: int | None,
+    *,
+    expected: object,
+    actual: object,
+) -> Finding:
+    return Finding(
+        rule=rule,
+        status=Status.FAIL,
+        severity=severity,
+        message=message,
+        remediation=remediation,
+        source="profile waivers",
+        field=field_,
+        expected=expected,
+        actual=actual,
+        line=line,
+        title=rule,
+    )

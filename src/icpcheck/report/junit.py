@@ -1,0 +1,62 @@
+"""JUnit XML: a testsuite per profile × type, a testcase per rule; broken files become errors."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+from xml.sax.saxutils import escape, quoteattr
+
+from icpcheck.report.model import Status
+
+if TYPE_CHECKING:
+    from icpcheck.batch import ProfileOutcome
+    from icpcheck.report.writers import WriterContext
+
+
+class JunitWriter:
+    def __init__(self, ctx: WriterContext) -> None:
+        self.ctx = ctx
+
+    def begin(self) -> str:
+        return '<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="icpcheck">\n'
+
+    def add(self, outcome: ProfileOutcome) -> str:
+        if outcome.error is not None:
+            name = quoteattr(outcome.path)
+            return (
+                f'  <testsuite name={name} tests="1" failures="0" errors="1" skipped="0">\n'
+                f'    <testcase classname={name} name="load">\n'
+                f"      <error message={quoteattr(str(outcome.error))}/>\n"
+                "    </testcase>\n  </testsuite>\n"
+            )
+        out = []
+        for result in outcome.results:
+            cases = []
+            failures = skipped = 0
+            suite = f"{outcome.path} ({result.type})"
+            for f in result.findings:
+                body = ""
+                if f.status in (Status.FAIL, Status.UNKNOWN):
+                    failures += 1
+                    detail = (
+                        f"{f.message}\nfield: {f.field}\nexpected: {f.expected}\nactual: {f.actual}\n"
+                        f"fix: {f.remediation}\nsource: {f.source}"
+                    )
+                    body = (
+                        f'      <failure message={quoteattr(f.message)} type="{f.status.value}:'
+                        f'{f.severity.value}">{escape(detail)}</failure>\n'
+                    )
+                elif f.status in (Status.SKIP, Status.WAIVED):
+                    skipped += 1
+                    body = f"      <skipped message={quoteattr(f.status.value + ': ' + f.remediation)}/>\n"
+                cases.append(
+                    f"    <testcase classname={quoteattr(suite)} name={quoteattr(f.rule)}>\n{body}"
+                    "    </testcase>\n"
+                )
+            out.append(
+                f'  <testsuite name={quoteattr(suite)} tests="{len(cases)}" failures="{failures}" '
+                f'errors="0" skipped="{skipped}">\n{"".join(cases)}  </testsuite>\n'
+            )
+        return "".join(out)
+
+    def end(self) -> str:
+        return "</testsuites>\n"

@@ -1,0 +1,62 @@
+"""Markdown for a pull-request comment: verdicts per profile and the gaps to fix."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from icpcheck.report.model import Status, Verdict
+from icpcheck.report.text import LABELS
+from icpcheck.report.writers import record_verdicts
+
+if TYPE_CHECKING:
+    from icpcheck.batch import ProfileOutcome
+    from icpcheck.report.writers import WriterContext
+
+_ICON = {Verdict.ELIGIBLE: "✅", Verdict.NOT_ELIGIBLE: "❌", Verdict.INCOMPLETE: "⚠️"}
+_STATUS = {Status.FAIL: "❌", Status.UNKNOWN: "❔", Status.WAIVED: "🔕"}
+
+
+def _cell(text: object) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+class MarkdownWriter:
+    def __init__(self, ctx: WriterContext) -> None:
+        self.ctx = ctx
+        self.labels = LABELS[ctx.lang]
+
+    def begin(self) -> str:
+        return f"## icpcheck ({self.labels['as_of']} {self.ctx.as_of.isoformat()})\n\n"
+
+    def add(self, outcome: ProfileOutcome) -> str:
+        record_verdicts(self.ctx, outcome)
+        if outcome.error is not None:
+            return f"### `{outcome.path}`\n\n❗ {_cell(outcome.error)}\n\n"
+        out = [f"### `{outcome.path}`\n"]
+        for result in outcome.results:
+            verdict = result.verdict
+            out.append(f"\n**{self.labels[result.type]}**: {_ICON[verdict]} {self.labels[verdict.value]}\n")
+            gaps = [f for f in result.findings if f.status in _STATUS]
+            if gaps:
+                out.append("\n| | rule | field | requirement | fix |\n|---|---|---|---|---|\n")
+                out.extend(
+                    f"| {_STATUS[f.status]} | `{f.rule}` | {_cell(f.field or '')} | {_cell(f.message)} "
+                    f"| {_cell(f.remediation)} |\n"
+                    for f in gaps
+                )
+        return "".join(out) + "\n"
+
+    def end(self) -> str:
+        if len(self.ctx.verdicts) < 2:
+            return ""
+        rows = [
+            f"| {self.labels['profile']} | {self.labels['filing']} | {self.labels['licence']} |",
+            "|---|---|---|",
+        ]
+        for path, verdicts in self.ctx.verdicts:
+            cells = [
+                self.labels[verdicts[t]] if t in verdicts else ("❗" if "error" in verdicts else "-")
+                for t in ("filing", "licence")
+            ]
+            rows.append(f"| `{path}` | {cells[0]} | {cells[1]} |")
+        return f"### {self.labels['summary_title']}\n\n" + "\n".join(rows) + "\n"

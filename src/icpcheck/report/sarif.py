@@ -1,0 +1,130 @@
+"""SARIF 2.1.0 for code scanning: one rule per rule ID, results located at the profile file and line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import PurePath
+from typing import TYPE_CHECKING, Any
+
+from icpcheck import __version__
+from icpcheck.report.model import Finding, Severity, Status
+
+if TYPE_CHECKING:
+    from icpcheck.batch import ProfileOutcome
+    from icpcheck.report.writers import WriterContext
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+# Findings about the profile's waivers rather than a catalogue rule.
+META_RULES = {
+    "waiver.expired": "A waiver in the profile has expired",
+    "waiver.unknown_rule": "A waiver in the profile names an unknown rule",
+}
+
+
+def _location(path: str, line: int | None) -> dict[str, Any]:
+    physical: dict[str, Any] = {"artifactLocation": {"uri": PurePath(path).as_posix()}}
+    if line:
+        physical["region"] = {"startLine": line}
+    return {"physicalLocation": physical}
+
+
+class SarifWriter:
+    def __init__(self, ctx: WriterContext) -> None:
+        self.ctx = ctx
+        self.count = 0
+        self.notifications: list[dict[str, Any]] = []
+        self.index: dict[str, int] = {}
+
+    def _rules(self) -> list[dict[str, Any]]:
+        from icpcheck.engine.loader import format_text
+
+        lang = self.ctx.lang
+        params = self.ctx.ruleset.params_for(None, self.ctx.as_of)
+        rules = []
+        for rule in self.ctx.ruleset.rules:
+            spec = rule.spec
+            message = format_text(spec.message.get(lang), params, lang)
+            remedy = format_text(spec.remediation.get(lang), params, lang)
+            rules.append(
+                {
+                    "id": spec.id,
+                    "name": spec.id.replace(".", "_"),
+                    "shortDescription": {"text": format_text(spec.title.get(lang), params, lang)},
+                    "fullDescription": {"text": message},
+                    "help": {
+                        "text": f"{message}\n\n{remedy}\n\nSource: {spec.source}",
+                        "markdown": f"{message}\n\n**Fix:** {remedy}\n\n*Source:* {spec.source}",
+                    },
+                    "defaultConfiguration": {"level": _LEVEL[Severity(spec.severity)]},
+                    "properties": {"tags": ["icp", spec.type]},
+                }
+            )
+        for rule_id, text in META_RULES.items():
+            rules.append(
+                {
+                    "id": rule_id,
+                    "name": rule_id.replace(".", "_"),
+                    "shortDescription": {"text": text},
+                    "defaultConfiguration": {"level": "warning"},
+                }
+            )
+        self.index = {str(r["id"]): i for i, r in enumerate(rules)}
+        return rules
+
+    def begin(self) -> str:
+        driver = {
+            "name": "icpcheck",
+            "version": __version__,
+            "informationUri": "https://pypi.org/project/icpcheck/",
+            "rules": self._rules(),
+        }
+        head = json.dumps({"tool": {"driver": driver}}, ensure_ascii=False, indent=2)[
+            :-2
+        ]  # keep the run open
+        return f'{{\n"$schema": "{SCHEMA}",\n"version": "2.1.0",\n"runs": [\n{head},\n"results": ['
+
+    def _result(self, path: str, kind: str, f: Finding) -> dict[str, Any]:
+        level = "note" if f.status is Status.UNKNOWN else _LEVEL[f.severity]
+        text = f"[{kind}] {f.message}" + (f" ({f.field})" if f.field else "")
+        if f.remediation:
+            text += f" — {f.remediation}"
+        result: dict[str, Any] = {
+            "ruleId": f.rule,
+            "level": level,
+            "message": {"text": text},
+            "locations": [_location(path, f.line)],
+            "properties": {"status": f.status.value, "type": kind},
+        }
+        if f.rule in self.index:
+            result["ruleIndex"] = self.index[f.rule]
+        if f.status is Status.WAIVED:
+            result["suppressions"] = [{"kind": "inSource", "justification": f.remediation}]
+        return result
+
+    def add(self, outcome: ProfileOutcome) -> str:
+        if outcome.error is not None:
+            err = outcome.error
+            self.notifications.append(
+                {
+                    "level": "error",
+                    "message": {"text": str(err)},
+                    "locations": [_location(outcome.path, err.line)],
+                }
+            )
+            return ""
+        chunks = []
+        for result in outcome.results:
+            for f in result.findings:
+                if f.status in (Status.FAIL, Status.UNKNOWN, Status.WAIVED):
+                    text = json.dumps(self._result(outcome.path, result.type, f), ensure_ascii=False)
+                    chunks.append(("," if self.count else "") + "\n" + text)
+                    self.count += 1
+        return "".join(chunks)
+
+    def end(self) -> str:
+        invocation = {
+            "executionSuccessful": not self.notifications,
+            "toolExecutionNotifications": self.notifications,
+        }
+        return f'\n],\n"invocations": [{json.dumps(invocation, ensure_ascii=False)}]\n}}\n]\n}}\n'

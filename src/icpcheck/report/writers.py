@@ -1,0 +1,54 @@
+"""Streaming report writers: one per output format, fed one profile outcome at a time.
+
+A writer returns text chunks from begin(), add() and end(), so a batch over thousands of profiles never
+holds every report. Formats are imported lazily by name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from icpcheck.batch import ProfileOutcome
+    from icpcheck.engine import RuleSet
+
+FORMATS = {
+    "text": "icpcheck.report.text:TextWriter",
+    "json": "icpcheck.report.json:JsonWriter",
+    "sarif": "icpcheck.report.sarif:SarifWriter",
+    "junit": "icpcheck.report.junit:JunitWriter",
+    "markdown": "icpcheck.report.markdown:MarkdownWriter",
+    "github": "icpcheck.report.github:GithubWriter",
+}
+
+
+@dataclass(slots=True)
+class WriterContext:
+    as_of: dt.date
+    lang: str
+    ruleset: RuleSet
+    color: bool = False
+    verdicts: list[tuple[str, dict[str, str]]] = field(default_factory=list)  # for summaries
+
+
+class Writer(Protocol):
+    def begin(self) -> str: ...
+
+    def add(self, outcome: ProfileOutcome) -> str: ...
+
+    def end(self) -> str: ...
+
+
+def make_writer(name: str, ctx: WriterContext) -> Writer:
+    module, cls = FORMATS[name].split(":")
+    writer: Writer = getattr(importlib.import_module(module), cls)(ctx)
+    return writer
+
+
+def record_verdicts(ctx: WriterContext, outcome: ProfileOutcome) -> None:
+    """Remember each profile's verdicts (small) for the closing summary table."""
+    verdicts = {r.type: r.verdict.value for r in outcome.results}
+    ctx.verdicts.append((outcome.path, verdicts if outcome.error is None else {"error": "error"}))
