@@ -28,6 +28,7 @@ class Options:
     province: str | None = None
     lang: str = "zh"
     policy: Policy = field(default_factory=Policy)
+    show_pii: bool = False
 
 
 @dataclass(slots=True)
@@ -59,11 +60,16 @@ def expand_paths(args: Sequence[str | Path]) -> list[Path]:
 
 
 def evaluate_path(path: Path, ruleset: RuleSet, options: Options) -> ProfileOutcome:
+    from icpcheck.pii import Redactor, mask_text
     from icpcheck.profile import load_profile
+    from icpcheck.profile.loader import check_dates
 
     try:
         loaded = load_profile(path)
+        check_dates(loaded, options.as_of)
     except IcpcheckError as exc:
+        if not options.show_pii:
+            exc.message = mask_text(exc.message)
         return ProfileOutcome(str(path), [], exc)
     results = evaluate(
         loaded,
@@ -78,6 +84,10 @@ def evaluate_path(path: Path, ruleset: RuleSet, options: Options) -> ProfileOutc
     if waivers:
         lines = {i: loaded.line_of(f"waivers[{i}]") for i in range(len(waivers))}
         apply_waivers(results, waivers, {r.id for r in ruleset.rules}, options.as_of, options.lang, lines)
+    if not options.show_pii:
+        redactor = Redactor.for_profile(loaded.profile)
+        for result in results:
+            redactor.findings(result.findings)
     return ProfileOutcome(str(path), results)
 
 

@@ -93,19 +93,30 @@ def decode(raw: bytes, name: str, error: type[IcpcheckError] = ProfileError) -> 
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         utf8_error = exc
+    line = raw[: utf8_error.start].count(b"\n") + 1
+    if _has_cjk(raw.decode("utf-8", errors="ignore")):
+        raise error(
+            "mixed encodings: part of the file is UTF-8 Chinese, part is not (e.g. GBK pasted in); "
+            "re-save the whole file as UTF-8",
+            file=name,
+            line=line,
+        )
     try:
         text = raw.decode("gb18030")
     except UnicodeDecodeError:
         text = ""
-    if any("\u4e00" <= ch <= "\u9fff" for ch in text):
+    if _has_cjk(text):
         return text  # saved as GBK/GB18030 by a Windows tool: read it as such
-    line = raw[: utf8_error.start].count(b"\n") + 1
     raise error(
         f"not UTF-8 text (byte 0x{raw[utf8_error.start]:02x} at offset {utf8_error.start}); "
         "save it as UTF-8, e.g. `iconv -f GBK -t UTF-8 in.yaml > out.yaml`",
         file=name,
         line=line,
     )
+
+
+def _has_cjk(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
 
 
 def load_yaml_text(text: str, name: str, *, error: type[IcpcheckError] = ProfileError) -> LoadedYaml:

@@ -85,7 +85,10 @@ def run(argv: list[str]) -> int:
         result = app(args=argv, prog_name="icpcheck", standalone_mode=False)
         return int(result) if isinstance(result, int) else EXIT_OK
     except IcpcheckError as exc:
-        print(f"icpcheck: error: {exc}", file=sys.stderr)
+        from icpcheck.pii import mask_text
+
+        message = str(exc) if "--show-pii" in argv else mask_text(str(exc))
+        print(f"icpcheck: error: {message}", file=sys.stderr)
         return exc.exit_code
     except typer.Exit as exc:
         return int(exc.exit_code)

@@ -80,6 +80,9 @@ def eligibility(
     only: Annotated[
         list[str] | None, typer.Option(help="Only rules matching this glob (repeatable).")
     ] = None,
+    show_pii: Annotated[
+        bool, typer.Option("--show-pii", help="Show ID numbers, mobiles, e-mails and names unmasked.")
+    ] = False,
 ) -> None:
     """Check profiles against the filing and licence rules and report every gap with its remedy.
 
@@ -111,6 +114,7 @@ def eligibility(
         province=resolve_province(where).key if where else None,
         lang=language,
         policy=policy,
+        show_pii=show_pii,
     )
     files = expand_paths(paths)
     ruleset = load_ruleset()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,21 @@ class LoadedProfile:
     def line_of(self, field: str) -> int | None:
         """Line of a dotted field path such as ``domains[0].registered`` in the profile file."""
         return self.source.line_of(parse_dotted(field))
+
+
+def check_dates(loaded: LoadedProfile, as_of: dt.date) -> None:
+    """Dates that cannot lie after the evaluation date (a company founded or a domain registered later)."""
+    profile = loaded.profile
+    dated: list[tuple[str, dt.date | None]] = [("company.established", profile.company.established)]
+    dated += [(f"domains[{i}].registered", d.registered) for i, d in enumerate(profile.domains or [])]
+    for field, day in dated:
+        if day is not None and day > as_of:
+            raise ProfileError(
+                f"{day.isoformat()} is after the evaluation date {as_of.isoformat()} (typo, or pass --as-of)",
+                file=loaded.name,
+                line=loaded.line_of(field),
+                field=field,
+            )
 
 
 def load_profile(path: Path | str) -> LoadedProfile:

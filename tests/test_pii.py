@@ -1,0 +1,80 @@
+"""Personal data is masked in every output format unless --show-pii is given."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from conftest import EXAMPLES
+from icpcheck.cli.eligibility import Format
+from icpcheck.pii import mask_email, mask_id, mask_mobile, mask_text
+
+CLI = Callable[..., tuple[int, str, str]]
+
+
+def _raw_values(path: Path) -> set[str]:
+    """Every ID number and mobile written in a profile."""
+    text = path.read_text(encoding="utf-8")
+    return set(re.findall(r'(?:id_number|mobile): "?([0-9X]{11,18})"?', text))
+
+
+def _with_personal_data_in_findings(tmp_path: Path) -> Path:
+    """An example whose findings quote personal values (holder = a person, person-named shareholders)."""
+    data: dict[str, Any] = yaml.safe_load(
+        (EXAMPLES / "beijing-licence-eligible.yaml").read_text(encoding="utf-8")
+    )
+    data["domains"][0]["holder"] = "13800138000 张三 110101199003071233"
+    data["people"]["key_staff"][0]["social_insured"] = False
+    path = tmp_path / "pii.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+PROFILES = sorted(EXAMPLES.glob("*.yaml"))
+
+
+@pytest.mark.parametrize("fmt", [f.value for f in Format])
+def test_no_format_shows_raw_ids_or_mobiles(cli: CLI, tmp_path: Path, fmt: str) -> None:
+    paths = [*PROFILES, _with_personal_data_in_findings(tmp_path)]
+    raw = set().union(*(_raw_values(p) for p in paths))
+    assert len(raw) > 10
+    _, out, err = cli("eligibility", *paths, "--as-of", "2026-11-22", "-f", fmt)
+    leaked = {value for value in raw if value in out + err}
+    assert not leaked, f"{fmt} shows {leaked}"
+    if fmt in {"text", "json", "junit"}:  # the formats that quote actual values
+        _, shown, _ = cli("eligibility", *paths, "--as-of", "2026-11-22", "-f", fmt, "--show-pii")
+        assert "110101199003071233" in shown and "13800138000" in shown
+
+
+def test_error_messages_are_masked(cli: CLI, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text('version: 1\ncompany:\n  name: x\n  established: "13800138000"\n', encoding="utf-8")
+    _, _, err = cli("eligibility", bad)
+    assert "13800138000" not in err and "138****8000" in err
+    _, _, err = cli("eligibility", bad, "--show-pii")
+    assert "13800138000" in err
+
+
+@pytest.mark.parametrize(
+    ("func", "raw", "masked"),
+    [
+        (mask_id, "110101199003071233", "1101**********1233"),
+        (mask_mobile, "13800138000", "138****8000"),
+        (mask_email, "zs@example.cn", "z***@example.cn"),
+    ],
+)
+def test_mask_shapes(func: Callable[[str], str], raw: str, masked: str) -> None:
+    assert func(raw) == masked
+
+
+def test_mask_text_leaves_other_numbers_alone() -> None:
+    assert (
+        mask_text("capital 1000000, licence 京ICP备2020012345号-1")
+        == "capital 1000000, licence 京ICP备2020012345号-1"
+    )
+    assert mask_text("call +86 13900139000 or ls@yunfan.cn") == "call +86 139****9000 or l***@yunfan.cn"
