@@ -23,7 +23,13 @@ def _rules() -> str:
     return catalogue_markdown(ruleset.rules, ruleset)
 
 
-SECTIONS: dict[str, Callable[[], str]] = {"rules": _rules}
+def _materials() -> str:
+    from icpcheck.report.checklist import catalogue_markdown
+
+    return catalogue_markdown()
+
+
+SECTIONS: dict[str, Callable[[], str]] = {"rules": _rules, "materials": _materials}
 
 
 def render(text: str) -> str:

@@ -11,11 +11,16 @@ import glob
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from icpcheck.engine import RuleSet, evaluate
 from icpcheck.errors import IcpcheckError, UsageError
 from icpcheck.policy import Policy, apply_waivers
 from icpcheck.report.model import Result
+
+if TYPE_CHECKING:
+    from icpcheck.materials import Checklist
+    from icpcheck.profile.model import Profile
 
 PROFILE_SUFFIXES = (".yaml", ".yml")
 _GLOB_CHARS = set("*?[")
@@ -29,6 +34,7 @@ class Options:
     lang: str = "zh"
     policy: Policy = field(default_factory=Policy)
     show_pii: bool = False
+    materials: bool = False  # add the tailored materials checklist per type
 
 
 @dataclass(slots=True)
@@ -36,6 +42,7 @@ class ProfileOutcome:
     path: str
     results: list[Result]
     error: IcpcheckError | None = None
+    checklists: dict[str, Checklist] = field(default_factory=dict)  # type -> tailored materials
 
 
 def expand_paths(args: Sequence[str | Path]) -> list[Path]:
@@ -84,11 +91,29 @@ def evaluate_path(path: Path, ruleset: RuleSet, options: Options) -> ProfileOutc
     if waivers:
         lines = {i: loaded.line_of(f"waivers[{i}]") for i in range(len(waivers))}
         apply_waivers(results, waivers, {r.id for r in ruleset.rules}, options.as_of, options.lang, lines)
+    checklists = _checklists(loaded.profile, ruleset, options, results) if options.materials else {}
     if not options.show_pii:
         redactor = Redactor.for_profile(loaded.profile)
         for result in results:
             redactor.findings(result.findings)
-    return ProfileOutcome(str(path), results)
+        for checklist in checklists.values():
+            for item in checklist.items:
+                item.why = redactor.text(item.why)
+    return ProfileOutcome(str(path), results, checklists=checklists)
+
+
+def _checklists(
+    profile: Profile, ruleset: RuleSet, options: Options, results: list[Result]
+) -> dict[str, Checklist]:
+    from icpcheck.materials import tailor
+
+    entity = profile.company.entity_type or "company"
+    return {
+        r.type: tailor(
+            r.type, r.province, entity, ruleset, profile=profile, as_of=options.as_of, lang=options.lang
+        )
+        for r in results
+    }
 
 
 def evaluate_many(paths: Sequence[Path], ruleset: RuleSet, options: Options) -> Iterator[ProfileOutcome]:

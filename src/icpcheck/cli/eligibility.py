@@ -83,6 +83,9 @@ def eligibility(
     show_pii: Annotated[
         bool, typer.Option("--show-pii", help="Show ID numbers, mobiles, e-mails and names unmasked.")
     ] = False,
+    materials: Annotated[
+        bool, typer.Option("--materials", help="Append the materials checklist tailored to each profile.")
+    ] = False,
 ) -> None:
     """Check profiles against the filing and licence rules and report every gap with its remedy.
 
@@ -115,13 +118,14 @@ def eligibility(
         lang=language,
         policy=policy,
         show_pii=show_pii,
+        materials=materials,
     )
     files = expand_paths(paths)
     ruleset = load_ruleset()
     color = output is None and fmt == "text" and sys.stdout.isatty()
     writer = make_writer(fmt, WriterContext(options.as_of, language, ruleset, color=color))
     failed = broken = False
-    with _open_output(output) as out, _progress(len(files)) as advance:
+    with open_output(output) as out, _progress(len(files)) as advance:
         out.write(writer.begin())
         for outcome in evaluate_many(files, ruleset, options):
             if outcome.error is not None:
@@ -143,7 +147,7 @@ def _check_choice(name: str, value: str, choices: list[str]) -> None:
 
 
 @contextmanager
-def _open_output(path: str | None) -> Iterator[TextIO]:
+def open_output(path: str | None) -> Iterator[TextIO]:
     """stdout, or --output FILE (written as UTF-8)."""
     if path is None:
         yield sys.stdout

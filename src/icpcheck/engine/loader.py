@@ -27,11 +27,11 @@ PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_.]*)\}")
 NOT_RULE_FILES = {"provinces.yaml"}
 
 
-class _Strict(BaseModel):
+class StrictModel(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class Bilingual(_Strict):
+class Bilingual(StrictModel):
     zh: str = Field(min_length=1)
     en: str = Field(min_length=1)
 
@@ -39,7 +39,7 @@ class Bilingual(_Strict):
         return self.en if lang == "en" else self.zh
 
 
-class RuleSpec(_Strict):
+class RuleSpec(StrictModel):
     id: str = Field(pattern=RULE_ID)
     type: Literal["filing", "licence"]
     severity: Literal["error", "warning", "info"]
@@ -53,17 +53,17 @@ class RuleSpec(_Strict):
     doc: Bilingual | None = None  # longer explanation for `rules show` and the catalogue
 
 
-class RuleFileSpec(_Strict):
+class RuleFileSpec(StrictModel):
     conditions: dict[str, dict[str, Any]] = Field(default_factory=dict)
     rules: list[RuleSpec] = Field(default_factory=list)
 
 
-class DatedValue(_Strict):
+class DatedValue(StrictModel):
     since: dt.date
     value: Any
 
 
-class ParamSpec(_Strict):
+class ParamSpec(StrictModel):
     value: Any = None
     values: list[DatedValue] | None = None  # OpenFisca-style: the value in force at the as-of date
     source: str = Field(min_length=1)
@@ -82,7 +82,7 @@ class ParamSpec(_Strict):
         return current
 
 
-class ParamFileSpec(_Strict):
+class ParamFileSpec(StrictModel):
     province: str | None = None
     params: dict[str, ParamSpec]
 

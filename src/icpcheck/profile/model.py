@@ -74,6 +74,8 @@ class Company(_Model):
     business_scope: Text | None = None
     shareholders: list[Shareholder] | None = None
     violations_last_3_years: bool | None = None
+    ip_contribution: bool | None = None  # capital contributed as non-patented technology (seed 000 材料 5)
+    has_branches_or_subsidiaries: bool | None = None  # seed 000 材料 9
 
 
 class Person(_Model):

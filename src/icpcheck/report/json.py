@@ -40,7 +40,10 @@ class JsonWriter:
             return ""
         chunks = []
         for result in outcome.results:
-            text = json.dumps(result.to_dict(), ensure_ascii=False, indent=2)
+            data = result.to_dict()
+            if result.type in outcome.checklists:
+                data["materials"] = outcome.checklists[result.type].to_dict()
+            text = json.dumps(data, ensure_ascii=False, indent=2)
             chunks.append(("," if self.count else "") + "\n" + textwrap.indent(text, "    "))
             self.count += 1
         return "".join(chunks)

@@ -44,6 +44,10 @@ class MarkdownWriter:
                     f"| {_cell(f.remediation)} |\n"
                     for f in gaps
                 )
+        if outcome.checklists:
+            from icpcheck.report.checklist import render_markdown
+
+            out.extend("\n" + render_markdown(c, self.ctx.lang) for c in outcome.checklists.values())
         return "".join(out) + "\n"
 
     def end(self) -> str:

@@ -146,7 +146,15 @@ class TextWriter:
         record_verdicts(self.ctx, outcome)
         if outcome.error is not None:
             return ""  # reported on stderr by the CLI
-        return render_text(Report(self.ctx.as_of, outcome.results), self.ctx.lang, color=self.ctx.color)
+        text = render_text(Report(self.ctx.as_of, outcome.results), self.ctx.lang, color=self.ctx.color)
+        if outcome.checklists:
+            from icpcheck.report.checklist import render_text as render_checklist
+
+            text += "".join(
+                render_checklist(c, self.ctx.lang, color=self.ctx.color) + "\n"
+                for c in outcome.checklists.values()
+            )
+        return text
 
     def end(self) -> str:
         if len(self.ctx.verdicts) < 2:

@@ -1,0 +1,160 @@
+"""`icpcheck materials` (the documents to prepare) and `icpcheck provinces` (the 31 regions)."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from icpcheck.cli.app import AsOfOption, Lang, OutputOption, app, default_lang, parse_date
+
+
+class MaterialsType(str, Enum):
+    filing = "filing"
+    licence = "licence"
+
+
+class Entity(str, Enum):
+    company = "company"
+    individual_business = "individual_business"
+    public_institution = "public_institution"
+    government = "government"
+    social_organization = "social_organization"
+    individual = "individual"
+
+
+class MaterialsFormat(str, Enum):
+    text = "text"
+    markdown = "markdown"
+    csv = "csv"
+    json = "json"
+    xlsx = "xlsx"
+
+
+class TableFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+@app.command()
+def materials(
+    type_: Annotated[MaterialsType, typer.Option("--type", "-t", help="Filing or licence materials.")],
+    province: Annotated[
+        str | None, typer.Option(help="Province (beijing / 北京 / 京); default: the profile's.")
+    ] = None,
+    entity: Annotated[
+        Entity | None, typer.Option(help="Filing subject [default: the profile's, else company].")
+    ] = None,
+    profile: Annotated[
+        Path | None, typer.Option(help="Tailor to this profile: only what applies, each with why.")
+    ] = None,
+    format_: Annotated[
+        MaterialsFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = MaterialsFormat.text,
+    output: OutputOption = None,
+    as_of: AsOfOption = None,
+    lang: Annotated[Lang | None, typer.Option("--lang", help="Language (default: locale, else zh).")] = None,
+    show_pii: Annotated[
+        bool, typer.Option("--show-pii", help="Show names of natural persons unmasked.")
+    ] = False,
+) -> None:
+    """List exactly which documents to prepare, with form notes and sources."""
+    from icpcheck.cli.eligibility import open_output
+    from icpcheck.engine import load_ruleset
+    from icpcheck.errors import UsageError
+    from icpcheck.materials import tailor
+    from icpcheck.provinces import resolve_province
+    from icpcheck.report import checklist as render
+
+    loaded = None
+    if profile is not None:
+        from icpcheck.profile import load_profile
+
+        loaded = load_profile(profile)
+    company = loaded.profile.company if loaded else None
+    key = resolve_province(province).key if province else (company.province if company else None)
+    kind = entity.value if entity else (company.entity_type if company and company.entity_type else "company")
+    language = (lang or default_lang()).value
+    checklist = tailor(
+        type_.value,
+        key,
+        kind,
+        load_ruleset(),
+        profile=loaded.profile if loaded else None,
+        as_of=parse_date(as_of),
+        lang=language,
+    )
+    if loaded is not None and not show_pii:
+        from icpcheck.pii import Redactor
+
+        redactor = Redactor.for_profile(loaded.profile)
+        for item in checklist.items:
+            item.why = redactor.text(item.why)
+    if format_ is MaterialsFormat.xlsx:
+        if output is None:
+            raise UsageError("--format xlsx needs --output FILE.xlsx")
+        render.write_xlsx(checklist, language, Path(output))
+        return
+    text = {
+        MaterialsFormat.text: lambda: render.render_text(
+            checklist, language, color=output is None and _tty()
+        ),
+        MaterialsFormat.markdown: lambda: render.render_markdown(checklist, language),
+        MaterialsFormat.csv: lambda: render.render_csv(checklist, language),
+        MaterialsFormat.json: lambda: render.render_json(checklist, language),
+    }[format_]()
+    with open_output(output) as out:
+        out.write(text)
+
+
+def _tty() -> bool:
+    import sys
+
+    return sys.stdout.isatty()
+
+
+@app.command()
+def provinces(
+    format_: Annotated[
+        TableFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = TableFormat.table,
+) -> None:
+    """List the 31 mainland provinces: names, abbreviations, 管局, review times, local requirements."""
+    import json
+
+    from icpcheck.provinces import province_table
+
+    table = province_table()
+    rows = [
+        {
+            "key": p.key,
+            "zh": p.zh,
+            "abbr": p.abbr,
+            "full_name": p.full_name,
+            "aliases": list(p.aliases),
+            **p.extra,
+        }
+        for p in table.provinces.values()
+    ]
+    if format_ is TableFormat.json:
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    out = Table(title=f"{len(rows)} provinces")
+    for column in ("key", "中文", "简称", "管局 / authority", "filing review", "phone"):
+        out.add_column(column)
+    for row in rows:
+        phones = row.get("phones") or {}
+        out.add_row(
+            row["key"],
+            row["zh"],
+            row["abbr"],
+            str(row.get("authority", "")),
+            str(row.get("filing_review_working_days", "")),
+            ", ".join(f"{k}: {v}" for k, v in phones.items()),
+        )
+    Console(width=140).print(out)

@@ -1,0 +1,248 @@
+"""The materials catalogue (rules/materials/*.yaml) and its tailoring to a type, province, entity and profile.
+
+Each item says when it applies (a condition in the rule DSL, or `each` entry of a list matching `where`),
+why (filled from the profile, e.g. the corporate shareholder's name), its form notes and its source.
+Without a profile, conditional items are listed as such; with one, only the items that apply are kept and
+conditional items whose data is missing are shown as "check: …".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, ValidationError
+
+from icpcheck.data import rules_dir
+from icpcheck.engine.conditions import ConditionError, Ctx, Node, compile_condition
+from icpcheck.engine.loader import Bilingual, RuleSet, StrictModel
+from icpcheck.engine.paths import compile_path, resolve
+from icpcheck.errors import RuleFileError
+from icpcheck.profile.model import Profile
+from icpcheck.yamlio import dotted, load_yaml_file, parse_dotted
+
+TYPES = ("filing", "licence")
+ENTITIES = (
+    "company",
+    "individual_business",
+    "public_institution",
+    "government",
+    "social_organization",
+    "individual",
+)
+_FIELD = re.compile(r"\{([a-z_.]+)\}")
+
+
+class ItemSpec(StrictModel):
+    id: str = Field(pattern=r"^(filing|licence)\.[a-z0-9_.]+$")
+    title: Bilingual
+    notes: Bilingual | None = None
+    source: str = Field(min_length=1)
+    provinces: list[str] | None = None
+    not_provinces: list[str] | None = None
+    entities: (
+        list[
+            Literal[
+                "company",
+                "individual_business",
+                "public_institution",
+                "government",
+                "social_organization",
+                "individual",
+            ]
+        ]
+        | None
+    ) = None
+    when: Bilingual | None = None  # what the condition means, shown when it cannot be evaluated
+    applies: dict[str, Any] | None = None
+    each: str | None = None  # one reason per entry of this list (that matches `where`)
+    where: dict[str, Any] | None = None
+    why: Bilingual | None = None
+    always: bool = False  # required whatever the profile says; each/where only add reasons
+
+
+class CatalogueFile(StrictModel):
+    items: list[ItemSpec]
+
+
+@dataclass(frozen=True, slots=True)
+class Material:
+    spec: ItemSpec
+    type: str
+    applies: Node | None
+    where: Node | None
+
+    @property
+    def conditional(self) -> bool:
+        return (self.applies is not None or self.where is not None) and not self.spec.always
+
+
+@dataclass(slots=True)
+class ChecklistItem:
+    id: str
+    title: str
+    title_en: str
+    required: bool
+    why: str
+    notes: str
+    source: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "title_en": self.title_en,
+            "required": self.required,
+            "why": self.why,
+            "notes": self.notes,
+            "source": self.source,
+        }
+
+
+@dataclass(slots=True)
+class Checklist:
+    type: str
+    province: str | None
+    entity: str
+    items: list[ChecklistItem]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "type": self.type,
+            "province": self.province,
+            "entity": self.entity,
+            "items": [i.to_dict() for i in self.items],
+        }
+
+
+@cache
+def load_catalogue(directory: Path | None = None) -> tuple[Material, ...]:
+    from icpcheck.provinces import province_table
+
+    folder = (directory or rules_dir()) / "materials"
+    provinces = province_table().provinces
+    out: list[Material] = []
+    seen: set[str] = set()
+    for kind in TYPES:
+        path = folder / f"{kind}.yaml"
+        source = load_yaml_file(path, error=RuleFileError)
+        try:
+            spec = CatalogueFile.model_validate(source.data or {})
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            loc = tuple(err["loc"])
+            raise RuleFileError(
+                err["msg"], file=str(path), line=source.line_of(loc), field=dotted(loc)
+            ) from None
+        for i, item in enumerate(spec.items):
+            where = ("items", i)
+            if item.id in seen or not item.id.startswith(kind + "."):
+                raise RuleFileError(
+                    "duplicate id, or id not starting with the file's type",
+                    file=str(path),
+                    line=source.line_of(where),
+                    field=item.id,
+                )
+            seen.add(item.id)
+            for prov in (item.provinces or []) + (item.not_provinces or []):
+                if prov not in provinces:
+                    raise RuleFileError(
+                        f"unknown province {prov!r}", file=str(path), line=source.line_of(where)
+                    )
+            nodes = []
+            for key in ("applies", "where"):
+                raw = getattr(item, key)
+                try:
+                    nodes.append(compile_condition(raw, key) if raw is not None else None)
+                except ConditionError as exc:
+                    loc = where + parse_dotted(exc.where)
+                    raise RuleFileError(
+                        str(exc), file=str(path), line=source.line_of(loc), field=dotted(loc)
+                    ) from None
+            out.append(Material(item, kind, nodes[0], nodes[1]))
+    return tuple(out)
+
+
+def tailor(
+    kind: str,
+    province: str | None,
+    entity: str,
+    ruleset: RuleSet,
+    *,
+    profile: Profile | None = None,
+    as_of: dt.date | None = None,
+    lang: str = "zh",
+) -> Checklist:
+    """The checklist for a type, province and entity; with a profile, only what applies and why."""
+    day = as_of or dt.date.today()
+    ctx = Ctx(profile, ruleset.params_for(province, day), day, ruleset.named)
+    items = []
+    for material in load_catalogue():
+        spec = material.spec
+        if material.type != kind or not _in_scope(spec, province, entity):
+            continue
+        item = _item(material, ctx, profile, lang)
+        if item is not None:
+            items.append(item)
+    return Checklist(kind, province, entity, items)
+
+
+def _in_scope(spec: ItemSpec, province: str | None, entity: str) -> bool:
+    if spec.provinces and province not in spec.provinces:
+        return False
+    if spec.not_provinces and province in spec.not_provinces:
+        return False
+    return not spec.entities or entity in spec.entities
+
+
+def _item(material: Material, ctx: Ctx, profile: Profile | None, lang: str) -> ChecklistItem | None:
+    spec = material.spec
+    check = {"zh": "待确认：", "en": "check: "}[lang]
+    when = spec.when.get(lang) if spec.when else ""
+    why_text = spec.why.get(lang) if spec.why else ""
+    required, why = not material.conditional, when if material.conditional else ""
+    if profile is not None:
+        state: bool | None = True
+        reasons: list[str] = []
+        if material.applies is not None:
+            state = material.applies.evaluate(ctx, profile, "").value
+            reasons = [why_text] if state else []
+        if state and spec.each:
+            state, reasons = _each(material, ctx, profile, why_text)
+        if state is False:
+            return None
+        required = state is True
+        why = "; ".join(r for r in reasons if r) if required else check + (when or spec.title.get(lang))
+    notes = spec.notes.get(lang) if spec.notes else ""
+    return ChecklistItem(spec.id, spec.title.zh, spec.title.en, required, why, notes, spec.source)
+
+
+def _each(material: Material, ctx: Ctx, profile: Profile, why: str) -> tuple[bool | None, list[str]]:
+    """Reasons for each matching entry of the `each` list; unknown if the list or a `where` is unknown."""
+    spec = material.spec
+    assert spec.each is not None
+    entries = resolve(profile, compile_path(spec.each))
+    if not isinstance(entries, list):
+        return (None if material.conditional else True), []
+    reasons, unknown = [], False
+    for i, entry in enumerate(entries):
+        value = material.where.evaluate(ctx, entry, f"{spec.each}[{i}]").value if material.where else True
+        if value:
+            reasons.append(_fill(why, entry))
+        unknown = unknown or value is None
+    if reasons or not material.conditional:
+        return True, reasons
+    return (None if unknown else False), []
+
+
+def _fill(template: str, entry: Any) -> str:
+    def value(match: re.Match[str]) -> str:
+        name = match.group(1)
+        found = entry if name == "." else resolve(entry, compile_path(name))
+        return str(found) if found is not None else "?"
+
+    return _FIELD.sub(value, template)

@@ -1,0 +1,183 @@
+"""Materials checklists as text, Markdown, CSV, JSON and a fill-in XLSX sheet."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from icpcheck.materials import Checklist
+
+_HEAD = {
+    "zh": {
+        "filing": "ICP 备案材料清单",
+        "licence": "ICP 经营许可证材料清单",
+        "province": "省份",
+        "entity": "主体",
+        "national": "全国通用",
+        "required": "必备",
+        "conditional": "视情况",
+        "item": "材料",
+        "why": "原因",
+        "notes": "要求",
+        "source": "依据",
+        "status": "状态",
+        "owner": "负责人",
+    },
+    "en": {
+        "filing": "ICP filing materials",
+        "licence": "ICP licence materials",
+        "province": "province",
+        "entity": "entity",
+        "national": "national",
+        "required": "required",
+        "conditional": "if applicable",
+        "item": "item",
+        "why": "why",
+        "notes": "notes",
+        "source": "source",
+        "status": "status",
+        "owner": "owner",
+    },
+}
+
+
+def _title(item_title: str, item_title_en: str, lang: str) -> str:
+    return item_title_en if lang == "en" else item_title
+
+
+def _header(checklist: Checklist, lang: str) -> str:
+    h = _HEAD[lang]
+    return (
+        f"{h[checklist.type]} · {h['province']} {checklist.province or h['national']} · "
+        f"{h['entity']} {checklist.entity}"
+    )
+
+
+def render_text(checklist: Checklist, lang: str, *, color: bool = False) -> str:
+    from rich.console import Console
+    from rich.markup import escape
+
+    h = _HEAD[lang]
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer, force_terminal=color, no_color=not color, width=100, highlight=False, soft_wrap=True
+    )
+    console.print(f"[bold]{escape(_header(checklist, lang))}[/]")
+    for n, item in enumerate(checklist.items, 1):
+        mark = "[green]■[/]" if item.required else "[yellow]□[/]"
+        tag = h["required"] if item.required else h["conditional"]
+        console.print(
+            f" {n:>2}. {mark} {escape(_title(item.title, item.title_en, lang))} [dim]({tag}; {item.id})[/]"
+        )
+        if item.why:
+            console.print(f"       {h['why']}: {escape(item.why)}")
+        if item.notes:
+            console.print(f"       {h['notes']}: {escape(item.notes)}")
+        console.print(f"       [dim]{h['source']}: {escape(item.source)}[/]")
+    return buffer.getvalue()
+
+
+def render_markdown(checklist: Checklist, lang: str) -> str:
+    h = _HEAD[lang]
+    rows = [
+        f"### {_header(checklist, lang)}",
+        "",
+        f"| # | {h['item']} | {h['required']} | {h['why']} | {h['notes']} | {h['source']} |",
+        "|---|---|---|---|---|---|",
+    ]
+    for n, item in enumerate(checklist.items, 1):
+        cells = [
+            _title(item.title, item.title_en, lang),
+            "✔" if item.required else "?",
+            item.why,
+            item.notes,
+            item.source,
+        ]
+        rows.append(f"| {n} | " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    return "\n".join(rows) + "\n"
+
+
+def render_csv(checklist: Checklist, lang: str) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["id", "title", "title_en", "required", "why", "notes", "source"])
+    for i in checklist.items:
+        writer.writerow(
+            [i.id, i.title, i.title_en, "yes" if i.required else "if applicable", i.why, i.notes, i.source]
+        )
+    return out.getvalue()
+
+
+def render_json(checklist: Checklist, lang: str) -> str:
+    return json.dumps(checklist.to_dict(), ensure_ascii=False, indent=2) + "\n"
+
+
+def write_xlsx(checklist: Checklist, lang: str, path: Path) -> None:
+    """A formatted sheet to hand to the client: item, why, notes, source, then status and owner to fill in."""
+    from icpcheck.errors import UsageError
+
+    try:
+        from openpyxl import Workbook
+        from openpyxl.styles import Alignment, Font, PatternFill
+    except ImportError:
+        raise UsageError("xlsx output needs openpyxl: pip install 'icpcheck[xlsx]'") from None
+    h = _HEAD[lang]
+    book = Workbook()
+    sheet = book.active
+    sheet.title = checklist.type
+    sheet.append([_header(checklist, lang)])
+    sheet["A1"].font = Font(bold=True, size=13)
+    columns = ["#", h["item"], h["required"], h["why"], h["notes"], h["source"], h["status"], h["owner"]]
+    sheet.append(columns)
+    for cell in sheet[2]:
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = PatternFill("solid", fgColor="305496")
+    for n, item in enumerate(checklist.items, 1):
+        sheet.append(
+            [
+                n,
+                _title(item.title, item.title_en, lang),
+                "✔" if item.required else "?",
+                item.why,
+                item.notes,
+                item.source,
+                "",
+                "",
+            ]
+        )
+    for letter, width in zip("ABCDEFGH", (5, 42, 8, 36, 42, 40, 12, 12), strict=True):
+        sheet.column_dimensions[letter].width = width
+    for row in sheet.iter_rows(min_row=3):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.freeze_panes = "A3"
+    try:
+        book.save(path)
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def catalogue_markdown() -> str:
+    """Every item of the materials catalogue, for the README (generated, never hand-copied)."""
+    from icpcheck.materials import load_catalogue
+
+    rows = ["| ID | document | applies to | when | source |", "|---|---|---|---|---|"]
+    for m in load_catalogue():
+        spec = m.spec
+        scope = [
+            f"only {', '.join(spec.provinces)}" if spec.provinces else "",
+            f"not {', '.join(spec.not_provinces)}" if spec.not_provinces else "",
+            ", ".join(spec.entities) if spec.entities else "",
+        ]
+        when = spec.when.en if spec.when else ("one per " + spec.each if spec.each else "always")
+        cells = [
+            f"`{spec.id}`",
+            f"{spec.title.zh}<br>{spec.title.en}",
+            "; ".join(s for s in scope if s) or "all",
+            when,
+            spec.source,
+        ]
+        rows.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    return "\n".join(rows) + "\n"
