@@ -320,14 +320,15 @@ class _OverList(Node):
 
 
 class Each(_OverList):
-    def __init__(self, path: str, check: Node, if_empty: bool | None) -> None:
+    def __init__(self, path: str, check: Node, if_empty: bool | None, if_missing: bool | None = None) -> None:
         super().__init__(path, check)
         self.if_empty = if_empty
+        self.if_missing = if_missing
 
     def evaluate(self, ctx: Ctx, item: Any, prefix: str) -> Outcome:
         items, where = self.items(item, prefix)
         if items is None:
-            return Outcome(None, where)
+            return Outcome(self.if_missing, where)
         if not items:
             return Outcome(self.if_empty, where, None, [])
         assert self.check is not None
@@ -434,17 +435,20 @@ def compile_condition(raw: Any, where: str = "check") -> Node:
         return Use(_name(raw["use"], f"{where}.use"))
     if "each" in keys or "some" in keys:
         kind = "each" if "each" in keys else "some"
-        _only(raw, {kind, "check", "if_empty"}, where)
+        _only(raw, {kind, "check", "if_empty", "if_missing"}, where)
         if "check" not in raw:
             raise ConditionError(f"'{kind}' needs a 'check' condition for the items", where)
         check = compile_condition(raw["check"], f"{where}.check")
         path = _name(raw[kind], f"{where}.{kind}")
         if kind == "some":
             return Some(path, check)
-        if_empty = raw.get("if_empty", "unknown")
-        if if_empty not in _IF_EMPTY:
-            raise ConditionError("'if_empty' is pass, fail or unknown", f"{where}.if_empty")
-        return Each(path, check, _IF_EMPTY[if_empty])
+        flags = []
+        for flag in ("if_empty", "if_missing"):
+            value = raw.get(flag, "unknown")
+            if value not in _IF_EMPTY:
+                raise ConditionError(f"'{flag}' is pass, fail or unknown", f"{where}.{flag}")
+            flags.append(_IF_EMPTY[value])
+        return Each(path, check, flags[0], flags[1])
     if "count" in keys:
         _only(raw, {"count", "where", "op", "value"}, where)
         cond = compile_condition(raw["where"], f"{where}.where") if "where" in raw else None

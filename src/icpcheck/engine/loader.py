@@ -124,6 +124,8 @@ class RuleSet:
 
 
 def load_ruleset(directory: Path | str | None = None) -> RuleSet:
+    import icpcheck.engine.identifiers  # noqa: F401  registers the identifier operators before compiling
+
     base = Path(directory) if directory is not None else rules_dir()
     if not base.is_dir():
         raise RuleFileError("rules directory not found", file=str(base))

@@ -1,0 +1,162 @@
+"""Dated plans for a filing or a licence application, counted in Chinese working days.
+
+Working days follow the State Council holiday schedule (holidays off, make-up Saturdays/Sundays on) via the
+chinesecalendar package; for years it does not know yet, weekends-only counting is used and the plan says so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import Field, ValidationError
+
+from icpcheck.data import rules_dir
+from icpcheck.engine.loader import Bilingual, StrictModel
+from icpcheck.errors import RuleFileError
+from icpcheck.provinces import Province
+from icpcheck.yamlio import dotted
+
+
+class StepSpec(StrictModel):
+    id: str
+    title: Bilingual
+    unit: str | None = None  # working | calendar
+    unit_field: str | None = None  # or: the province field that says which
+    min: int | None = Field(default=None, ge=0)
+    max: int | None = Field(default=None, ge=0)
+    days: str | None = None  # a province field with the number of days
+    source: str = Field(min_length=1)
+
+
+class TimelineFile(StrictModel):
+    filing: list[StepSpec]
+    licence: list[StepSpec]
+
+
+@dataclass(slots=True)
+class Step:
+    id: str
+    title: str
+    unit: str
+    days: tuple[int, int]
+    start: dt.date
+    end_earliest: dt.date
+    end_latest: dt.date
+    source: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "unit": self.unit,
+            "days": list(self.days),
+            "start": self.start.isoformat(),
+            "end_earliest": self.end_earliest.isoformat(),
+            "end_latest": self.end_latest.isoformat(),
+            "source": self.source,
+        }
+
+
+@dataclass(slots=True)
+class Plan:
+    type: str
+    province: str
+    start: dt.date
+    steps: list[Step] = field(default_factory=list)
+    fallback_years: list[int] = field(default_factory=list)  # years counted with weekends only
+
+    @property
+    def end_latest(self) -> dt.date:
+        return self.steps[-1].end_latest if self.steps else self.start
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "type": self.type,
+            "province": self.province,
+            "start": self.start.isoformat(),
+            "end_latest": self.end_latest.isoformat(),
+            "weekends_only_years": self.fallback_years,
+            "steps": [s.to_dict() for s in self.steps],
+        }
+
+
+class WorkingDays:
+    """is_workday with the official schedule where known, weekends-only beyond it (remembering the years)."""
+
+    def __init__(self) -> None:
+        self.fallback: set[int] = set()
+
+    def is_workday(self, day: dt.date) -> bool:
+        import chinese_calendar
+
+        try:
+            return bool(chinese_calendar.is_workday(day))
+        except NotImplementedError:  # the package only knows the schedules published so far
+            self.fallback.add(day.year)
+            return day.weekday() < 5
+
+    def add(self, start: dt.date, days: int) -> dt.date:
+        """The date on which `days` working days starting at `start` (inclusive) are complete."""
+        day, counted = start, 0
+        while True:
+            if self.is_workday(day):
+                counted += 1
+                if counted >= days:
+                    return day
+            day += dt.timedelta(days=1)
+
+
+def _load() -> TimelineFile:
+    from icpcheck.yamlio import load_yaml_file
+
+    path = rules_dir() / "guidance" / "timeline.yaml"
+    source = load_yaml_file(path, error=RuleFileError)
+    try:
+        return TimelineFile.model_validate(source.data or {})
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = tuple(err["loc"])
+        raise RuleFileError(err["msg"], file=str(path), line=source.line_of(loc), field=dotted(loc)) from None
+
+
+def plan(kind: str, province: Province, start: dt.date, lang: str = "zh") -> Plan:
+    spec = _load()
+    calendar = WorkingDays()
+    result = Plan(kind, province.key, start)
+    cursor_early = cursor_late = start
+    for step in getattr(spec, kind):
+        unit = step.unit or str(province.extra.get(step.unit_field or "", "calendar"))
+        if step.days:
+            n = int(province.extra[step.days])
+            low, high = n, n
+        else:
+            low, high = step.min or 0, step.max or 0
+        early = _advance(calendar, cursor_early, low, unit)
+        late = _advance(calendar, cursor_late, high, unit)
+        result.steps.append(
+            Step(
+                step.id,
+                step.title.get(lang),
+                unit,
+                (low, high),
+                cursor_early,
+                early or cursor_early,
+                late or cursor_late,
+                step.source,
+            )
+        )
+        cursor_early = early + dt.timedelta(days=1) if early else cursor_early
+        cursor_late = late + dt.timedelta(days=1) if late else cursor_late
+    result.fallback_years = sorted(calendar.fallback)
+    return result
+
+
+def _advance(calendar: WorkingDays, start: dt.date, days: int, unit: str) -> dt.date | None:
+    """Last day of a step of `days` days starting at `start`; None for a step that takes no time."""
+    if days <= 0:
+        return None
+    if unit == "working":
+        return calendar.add(start, days)
+    return start + dt.timedelta(days=days - 1)

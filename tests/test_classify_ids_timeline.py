@@ -1,0 +1,162 @@
+"""classify (what a service needs), identifier rules, and the working-day timeline."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import ELIGIBLE, EXAMPLES
+
+CLI = Callable[..., tuple[int, str, str]]
+
+
+def _classify(cli: CLI, path: Path) -> dict[str, str]:
+    code, out, err = cli("classify", path, "-f", "json", "--as-of", "2026-11-22", "--lang", "en")
+    assert code == 0, err
+    return {c["id"]: c["verdict"] for c in json.loads(out)["conclusions"]}
+
+
+def test_classify_examples(cli: CLI) -> None:
+    own_goods = _classify(cli, EXAMPLES / "shenzhen-filing-only.yaml")
+    assert own_goods["classify.filing"] == "needed" and own_goods["classify.licence"] == "not_needed"
+    paid = _classify(cli, ELIGIBLE)
+    assert paid["classify.licence"] == "needed" and paid["classify.news_licence"] == "not_needed"
+    assert paid["classify.pre_approval"] == "needed"  # education content
+    community = _classify(cli, EXAMPLES / "beijing-licence-gaps.yaml")
+    assert community["classify.licence"] == "needed" and community["classify.news_licence"] == "needed"
+    blog = _classify(cli, EXAMPLES / "individual-blog.yaml")
+    assert blog["classify.licence"] == "not_needed" and blog["classify.individual_no_licence"] == "needed"
+    unknown = _classify(cli, EXAMPLES / "missing-data.yaml")
+    assert unknown["classify.licence"] == "undecided" and unknown["classify.filing"] == "undecided"
+
+
+def test_classify_undecided_names_the_deciding_fact(cli: CLI) -> None:
+    _, out, _ = cli("classify", EXAMPLES / "missing-data.yaml", "-f", "json", "--lang", "en")
+    licence = next(c for c in json.loads(out)["conclusions"] if c["id"] == "classify.licence")
+    assert "service.activities" in licence["explanation"] and licence["source"]
+
+
+def test_classify_app_needs_app_filing(
+    cli: CLI, write_profile: Callable[[Any], Path], eligible_data: dict[str, Any]
+) -> None:
+    eligible_data["service"]["kind"] = "mini_program"
+    assert _classify(cli, write_profile(eligible_data))["classify.app_filing"] == "needed"
+
+
+def _status(cli: CLI, path: Path, rule: str) -> str:
+    _, out, _ = cli("eligibility", path, "-f", "json", "--as-of", "2026-11-22")
+    return next(f["status"] for r in json.loads(out)["results"] for f in r["findings"] if f["rule"] == rule)
+
+
+IDENTIFIER_RULES = [
+    "filing.uscc_valid",
+    "filing.uscc_province",
+    "filing.person_ids_valid",
+    "filing.mobiles_valid",
+    "filing.filing_number_format",
+    "filing.public_security_number_format",
+]
+
+
+@pytest.mark.parametrize("rule", IDENTIFIER_RULES)
+def test_valid_identifiers_pass(cli: CLI, rule: str) -> None:
+    assert _status(cli, ELIGIBLE, rule) == "pass"
+
+
+@pytest.mark.parametrize(
+    ("rule", "path", "value"),
+    [
+        ("filing.uscc_valid", ("company", "uscc"), "91110108MA01C7XR48"),  # wrong check digit
+        ("filing.uscc_province", ("company", "uscc"), "91440300MA5F8KLM2U"),  # a Shenzhen code in Beijing
+        ("filing.person_ids_valid", ("people", "site_owner", "id_number"), "110108198506124561"),
+        ("filing.person_ids_valid", ("people", "site_owner", "id_number"), "110108198502304560"),  # Feb 30
+        ("filing.mobiles_valid", ("people", "legal_representative", "mobile"), "12800138000"),
+        ("filing.filing_number_format", ("filings", "icp_filing_number"), "沪ICP备2020012345号-1"),  # not 京
+        ("filing.filing_number_format", ("filings", "icp_filing_number"), "京ICP备号"),
+        (
+            "filing.public_security_number_format",
+            ("filings", "public_security_filing_number"),
+            "沪公网安备11010802020193号",
+        ),
+        ("licence.licence_number_format", ("filings", "icp_licence_number"), "粤B2-20201234"),
+    ],
+)
+def test_identifier_rules_catch_bad_values(
+    cli: CLI,
+    write_profile: Callable[[Any], Path],
+    eligible_data: dict[str, Any],
+    rule: str,
+    path: tuple[str, ...],
+    value: str,
+) -> None:
+    node = eligible_data
+    for key in path[:-1]:
+        node = node[key]
+    node[path[-1]] = value
+    assert _status(cli, write_profile(eligible_data), rule) == "fail"
+
+
+@pytest.mark.parametrize("number", ["京ICP证060342号", "京B2-20201234", "B1-20150255", "B2-20150255"])
+def test_licence_number_shapes(
+    cli: CLI, write_profile: Callable[[Any], Path], eligible_data: dict[str, Any], number: str
+) -> None:
+    eligible_data["filings"]["icp_licence_number"] = number
+    assert _status(cli, write_profile(eligible_data), "licence.licence_number_format") == "pass"
+
+
+def test_secondary_abbreviations_match(
+    cli: CLI, write_profile: Callable[[Any], Path], eligible_data: dict[str, Any]
+) -> None:
+    eligible_data["company"]["province"] = "sichuan"
+    eligible_data["company"]["uscc"] = None
+    eligible_data["filings"]["icp_filing_number"] = "蜀ICP备2020012345号"
+    eligible_data["filings"]["public_security_filing_number"] = "川公网安备51010802020193号"
+    path = write_profile(eligible_data)
+    assert _status(cli, path, "filing.filing_number_format") == "pass"
+    assert _status(cli, path, "filing.public_security_number_format") == "pass"
+
+
+def _timeline(cli: CLI, *args: str) -> dict[str, Any]:
+    code, out, err = cli("timeline", *args, "-f", "json", "--lang", "en")
+    assert code == 0, err
+    return json.loads(out)
+
+
+def test_timeline_skips_national_day_and_counts_make_up_days(cli: CLI) -> None:
+    plan = _timeline(cli, "--type", "filing", "--province", "beijing", "--start", "2026-09-28")
+    steps = {s["id"]: s for s in plan["steps"]}
+    review = steps["provider_review"]  # 1–3 working days from 2026-10-02 (inside the holiday)
+    assert review["start"] == "2026-10-02" and review["end_earliest"] == "2026-10-08"
+    assert plan["weekends_only_years"] == []
+    authority = steps["authority_review"]
+    start, end = dt.date.fromisoformat(authority["start"]), dt.date.fromisoformat(authority["end_earliest"])
+    assert start == dt.date(2026, 10, 10) and start.weekday() == 5  # a make-up Saturday counts …
+    weekdays = sum(1 for n in range((end - start).days + 1) if (start + dt.timedelta(n)).weekday() < 5)
+    assert weekdays == 19  # … so 20 working days take 19 weekdays plus that Saturday
+
+
+def test_timeline_guangdong_review_is_longer_and_beyond_known_years_falls_back(cli: CLI) -> None:
+    plan = _timeline(cli, "--type", "filing", "--province", "粤", "--start", "2028-03-01")
+    assert plan["weekends_only_years"] == [2028]
+    assert next(s for s in plan["steps"] if s["id"] == "authority_review")["days"] == [30, 30]
+    _, text, _ = cli("timeline", "--type", "filing", "--province", "粤", "--start", "2028-03-01")
+    assert "weekends only" in text
+
+
+def test_licence_timeline_beijing_working_days_elsewhere_statutory(cli: CLI) -> None:
+    beijing = _timeline(cli, "--type", "licence", "--province", "京", "--start", "2026-11-02")
+    step = next(s for s in beijing["steps"] if s["id"] == "authority_decision")
+    assert step["unit"] == "working" and step["days"] == [30, 30]
+    other = _timeline(cli, "--type", "licence", "--province", "hunan", "--start", "2026-11-02")
+    step = next(s for s in other["steps"] if s["id"] == "authority_decision")
+    assert step["unit"] == "calendar" and step["days"] == [60, 60]
+
+
+def test_timeline_bad_start(cli: CLI) -> None:
+    code, _, err = cli("timeline", "--type", "filing", "--province", "beijing", "--start", "soon")
+    assert code == 2 and "--start" in err
