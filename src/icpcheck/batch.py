@@ -11,12 +11,12 @@ import glob
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from icpcheck.engine import RuleSet, evaluate
 from icpcheck.errors import IcpcheckError, UsageError
 from icpcheck.policy import Policy, apply_waivers
-from icpcheck.report.model import Result
+from icpcheck.report.model import Finding, Result
 
 if TYPE_CHECKING:
     from icpcheck.materials import Checklist
@@ -35,6 +35,7 @@ class Options:
     policy: Policy = field(default_factory=Policy)
     show_pii: bool = False
     materials: bool = False  # add the tailored materials checklist per type
+    whois: dict[str, Any] | None = None  # fill domain facts from whois with these lookup options
 
 
 @dataclass(slots=True)
@@ -78,6 +79,7 @@ def evaluate_path(path: Path, ruleset: RuleSet, options: Options) -> ProfileOutc
         if not options.show_pii:
             exc.message = mask_text(exc.message)
         return ProfileOutcome(str(path), [], exc)
+    extra = _whois(loaded.profile, options) if options.whois is not None else []
     results = evaluate(
         loaded,
         ruleset,
@@ -87,6 +89,10 @@ def evaluate_path(path: Path, ruleset: RuleSet, options: Options) -> ProfileOutc
         lang=options.lang,
         select=options.policy.selects,
     )
+    if extra and results:
+        for finding in extra:
+            finding.line = loaded.line_of(finding.field or "")
+        results[0].findings.extend(extra)
     waivers = loaded.profile.waivers
     if waivers:
         lines = {i: loaded.line_of(f"waivers[{i}]") for i in range(len(waivers))}
@@ -100,6 +106,13 @@ def evaluate_path(path: Path, ruleset: RuleSet, options: Options) -> ProfileOutc
             for item in checklist.items:
                 item.why = redactor.text(item.why)
     return ProfileOutcome(str(path), results, checklists=checklists)
+
+
+def _whois(profile: Profile, options: Options) -> list[Finding]:
+    from icpcheck.facts.whois import enrich, lookup_many
+
+    names = [d.name for d in profile.domains or []]
+    return enrich(profile, lookup_many(names, **(options.whois or {})), options.lang)
 
 
 def _checklists(

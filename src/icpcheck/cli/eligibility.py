@@ -86,6 +86,15 @@ def eligibility(
     materials: Annotated[
         bool, typer.Option("--materials", help="Append the materials checklist tailored to each profile.")
     ] = False,
+    whois: Annotated[
+        bool, typer.Option("--whois", help="Fill missing domain facts from whois; report conflicts.")
+    ] = False,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="With --whois: do not use the whois cache.")
+    ] = False,
+    offline: Annotated[
+        bool, typer.Option("--offline", help="With --whois: use only the whois cache.")
+    ] = False,
 ) -> None:
     """Check profiles against the filing and licence rules and report every gap with its remedy.
 
@@ -119,6 +128,7 @@ def eligibility(
         policy=policy,
         show_pii=show_pii,
         materials=materials,
+        whois={"use_cache": not no_cache, "offline": offline} if whois else None,
     )
     files = expand_paths(paths)
     ruleset = load_ruleset()

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 
 from icpcheck.engine.conditions import Ctx
-from icpcheck.engine.loader import Rule, RuleSet, format_text
+from icpcheck.engine.loader import Bilingual, Rule, RuleSet, format_text
 from icpcheck.profile.loader import LoadedProfile
 from icpcheck.profile.model import Profile
 from icpcheck.report.model import Finding, Result, Severity, Status
@@ -78,19 +78,19 @@ def _evaluate_rule(rule: Rule, ctx: Ctx, province: str | None, lang: str) -> Fin
             finding.status = Status.SKIP
             return finding
         if gate.value is None:
-            return _unknown(finding, gate.field, lang)
+            return _unknown(finding, gate.field, lang, spec.unknown)
     out = rule.check.evaluate(ctx, ctx.root, "")
     finding.field, finding.expected, finding.actual = out.field, out.expected, out.actual
     if out.value is None:
-        return _unknown(finding, out.field, lang)
+        return _unknown(finding, out.field, lang, spec.unknown)
     if out.value is False:
         finding.status = Status.FAIL
         finding.remediation = format_text(spec.remediation.get(lang), ctx.params, lang)
     return finding
 
 
-def _unknown(finding: Finding, field: str | None, lang: str) -> Finding:
+def _unknown(finding: Finding, field: str | None, lang: str, hint: Bilingual | None) -> Finding:
     finding.status = Status.UNKNOWN
     finding.field = field
-    finding.remediation = _PROVIDE[lang].format(field=field or "?")
+    finding.remediation = _PROVIDE[lang].format(field=field or "?") + (f" ({hint.get(lang)})" if hint else "")
     return finding

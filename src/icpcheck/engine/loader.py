@@ -51,6 +51,7 @@ class RuleSpec(StrictModel):
     check: dict[str, Any]
     provinces: list[str] | None = None  # limit the rule to these provinces (pinyin keys)
     doc: Bilingual | None = None  # longer explanation for `rules show` and the catalogue
+    unknown: Bilingual | None = None  # where to find the data when it is missing (added to the remedy)
 
 
 class RuleFileSpec(StrictModel):
@@ -66,6 +67,7 @@ class DatedValue(StrictModel):
 class ParamSpec(StrictModel):
     value: Any = None
     values: list[DatedValue] | None = None  # OpenFisca-style: the value in force at the as-of date
+    from_file: str | None = None  # a list kept in its own data file under rules/ (e.g. domains/tlds.yaml)
     source: str = Field(min_length=1)
     description: Bilingual | None = None
     unit: str | None = None
@@ -157,6 +159,9 @@ def _load_params(folder: Path) -> tuple[dict[str, ParamSpec], dict[str, dict[str
     if not national_file.is_file():
         raise RuleFileError("missing national parameters", file=str(national_file))
     national = _validate(ParamFileSpec, load_yaml_file(national_file, error=RuleFileError)).params
+    for spec in national.values():
+        if spec.from_file:
+            spec.value = _list_file(folder.parent / spec.from_file)
     overrides: dict[str, dict[str, ParamSpec]] = {}
     table = province_table()
     for path in sorted(folder.glob("*.yaml")):
@@ -175,6 +180,19 @@ def _load_params(folder: Path) -> tuple[dict[str, ParamSpec], dict[str, dict[str
                 )
         overrides[spec.province] = spec.params
     return national, overrides
+
+
+def _list_file(path: Path) -> list[Any]:
+    """The list in a data file such as domains/tlds.yaml (its one list-valued key)."""
+    source = load_yaml_file(path, error=RuleFileError)
+    lists = (
+        [v for v in (source.data or {}).values() if isinstance(v, list)]
+        if isinstance(source.data, dict)
+        else []
+    )
+    if len(lists) != 1:
+        raise RuleFileError("expected a mapping with exactly one list (plus its source)", file=str(path))
+    return [str(v) for v in lists[0]]
 
 
 def _validate(model: type[Any], source: LoadedYaml) -> Any:

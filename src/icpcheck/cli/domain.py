@@ -1,0 +1,100 @@
+"""`icpcheck domain NAME...`: whois facts and the domain rules' results for each domain."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated, Any
+
+import typer
+
+from icpcheck.cli.app import EXIT_GAPS, EXIT_OK, AsOfOption, Lang, app, default_lang, parse_date
+
+DOMAIN_RULES = ("filing.domain_*", "licence.domain_*")
+
+
+class DomainFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+@app.command()
+def domain(
+    names: Annotated[
+        list[str], typer.Argument(help="Domain names (subdomains resolve to the registrable domain).")
+    ],
+    holder: Annotated[
+        str | None, typer.Option(help="The filing subject the holder must match (公司名 / 姓名).")
+    ] = None,
+    as_of: AsOfOption = None,
+    format_: Annotated[
+        DomainFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = DomainFormat.text,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Query the whois servers, ignoring the cache.")
+    ] = False,
+    offline: Annotated[bool, typer.Option("--offline", help="Use only the whois cache; no network.")] = False,
+    timeout: Annotated[float, typer.Option(help="Seconds per whois query.")] = 5.0,
+    lang: Annotated[Lang | None, typer.Option("--lang", help="Language (default: locale, else zh).")] = None,
+) -> None:
+    """Look domains up with whois and check them against the filing and licence domain rules."""
+    import fnmatch
+    import json
+
+    from icpcheck.engine import evaluate, load_ruleset
+    from icpcheck.facts.whois import lookup_many
+    from icpcheck.profile.model import Profile
+
+    day = parse_date(as_of)
+    language = (lang or default_lang()).value
+    facts = lookup_many(names, timeout=timeout, use_cache=not no_cache, offline=offline)
+    ruleset = load_ruleset()
+    report: list[dict[str, Any]] = []
+    ok = True
+    for fact in facts:
+        # Only the facts whois gave are set, so the rules see the others as missing (unknown).
+        fields = {
+            "registered": fact.registered,
+            "expires": fact.expires,
+            "registrar": fact.registrar,
+            "holder": fact.holder,
+        }
+        profile = Profile.model_validate(
+            {
+                "version": 1,
+                "company": {"name": holder or "?"},
+                "domains": [{"name": fact.name} | {k: v for k, v in fields.items() if v}],
+            }
+        )
+        results = evaluate(
+            profile,
+            ruleset,
+            as_of=day,
+            lang=language,
+            name=fact.name,
+            select=lambda rule: (
+                any(fnmatch.fnmatchcase(rule, p) for p in DOMAIN_RULES)
+                and (holder is not None or not rule.endswith("holder_match"))
+            ),
+        )
+        findings = [f for r in results for f in r.findings]
+        ok = ok and fact.error is None and all(f.status.value in ("pass", "skip") for f in findings)
+        report.append({"domain": fact.to_dict(), "findings": [f.to_dict() for f in findings]})
+    if format_ is DomainFormat.json:
+        typer.echo(json.dumps({"as_of": day.isoformat(), "domains": report}, ensure_ascii=False, indent=2))
+    else:
+        for entry in report:
+            d = entry["domain"]
+            typer.echo(
+                f"{d['name']}  registered {d['registered'] or '?'} · expires {d['expires'] or '?'} · "
+                f"registrar {d['registrar'] or '?'} · holder "
+                f"{'REDACTED' if d['holder_redacted'] else d['holder'] or '?'}"
+                + (" (cached)" if d["cached"] else "")
+            )
+            if d["error"]:
+                typer.echo(f"  ? whois: {d['error']}")
+            for f in entry["findings"]:
+                mark = {"pass": "✔", "fail": "✘", "unknown": "?", "skip": "–"}.get(f["status"], "·")
+                typer.echo(f"  {mark} {f['rule']}: {f['message']}")
+                if f["status"] in ("fail", "unknown"):
+                    typer.echo(f"      → {f['remediation']}")
+    raise typer.Exit(EXIT_OK if ok else EXIT_GAPS)
