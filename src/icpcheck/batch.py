@@ -36,6 +36,7 @@ class Options:
     show_pii: bool = False
     materials: bool = False  # add the tailored materials checklist per type
     whois: dict[str, Any] | None = None  # fill domain facts from whois with these lookup options
+    site: Any = None  # a parsed homepage (facts.site.Page): its footer replaces the self-reported flags
 
 
 @dataclass(slots=True)
@@ -80,6 +81,8 @@ def evaluate_path(path: Path, ruleset: RuleSet, options: Options) -> ProfileOutc
             exc.message = mask_text(exc.message)
         return ProfileOutcome(str(path), [], exc)
     extra = _whois(loaded.profile, options) if options.whois is not None else []
+    if options.site is not None:
+        extra += _site(loaded.profile, options)
     results = evaluate(
         loaded,
         ruleset,
@@ -113,6 +116,20 @@ def _whois(profile: Profile, options: Options) -> list[Finding]:
 
     names = [d.name for d in profile.domains or []]
     return enrich(profile, lookup_many(names, **(options.whois or {})), options.lang)
+
+
+def _site(profile: Profile, options: Options) -> list[Finding]:
+    from icpcheck.profile.model import Homepage, Service
+    from icpcheck.sitecheck import check_page, homepage_facts
+
+    findings = check_page(options.site, profile, options.lang)
+    service = profile.service or Service()
+    flags = (service.homepage.model_dump(exclude_unset=True) if service.homepage else {}) | homepage_facts(
+        findings
+    )
+    service.homepage = Homepage(**flags)
+    profile.service = service
+    return findings
 
 
 def _checklists(

@@ -95,6 +95,13 @@ def eligibility(
     offline: Annotated[
         bool, typer.Option("--offline", help="With --whois: use only the whois cache.")
     ] = False,
+    site: Annotated[
+        str | None,
+        typer.Option(metavar="URL|FILE", help="Check this live homepage instead of the self-reported flags."),
+    ] = None,
+    allow_private: Annotated[
+        bool, typer.Option("--allow-private", help="With --site: allow private and loopback addresses.")
+    ] = False,
 ) -> None:
     """Check profiles against the filing and licence rules and report every gap with its remedy.
 
@@ -129,6 +136,7 @@ def eligibility(
         show_pii=show_pii,
         materials=materials,
         whois={"use_cache": not no_cache, "offline": offline} if whois else None,
+        site=_page(site, allow_private) if site else None,
     )
     files = expand_paths(paths)
     ruleset = load_ruleset()
@@ -147,6 +155,12 @@ def eligibility(
             advance()
         out.write(writer.end())
     raise typer.Exit(EXIT_INPUT if broken else EXIT_GAPS if failed else EXIT_OK)
+
+
+def _page(target: str, allow_private: bool) -> object:
+    from icpcheck.cli.site import load_page
+
+    return load_page(target, timeout=10.0, allow_private=allow_private)
 
 
 def _check_choice(name: str, value: str, choices: list[str]) -> None:

@@ -32,6 +32,7 @@ LABELS = {
     "zh": {
         "filing": "ICP 备案",
         "licence": "ICP 经营许可证",
+        "site": "网站首页",
         "eligible": "符合条件",
         "not_eligible": "不符合条件",
         "incomplete": "信息不完整",
@@ -47,6 +48,7 @@ LABELS = {
     "en": {
         "filing": "ICP filing",
         "licence": "ICP licence",
+        "site": "homepage",
         "eligible": "eligible",
         "not_eligible": "not eligible",
         "incomplete": "incomplete",

@@ -1,0 +1,64 @@
+"""`icpcheck site URL|FILE.html`: what the live homepage discloses (filing number, links, identity)."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from icpcheck.cli.app import EXIT_GAPS, EXIT_OK, AsOfOption, Lang, app, default_lang, parse_date
+
+
+class SiteFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+AllowPrivate = Annotated[bool, typer.Option("--allow-private", help="Allow private and loopback addresses.")]
+
+
+def load_page(target: str, *, timeout: float, allow_private: bool) -> object:
+    """A saved .html file, or a page fetched over http(s)."""
+    from icpcheck.facts import site
+
+    if target.startswith(("http://", "https://")):
+        return site.fetch(target, timeout=timeout, allow_private=allow_private)
+    return site.read_file(Path(target))
+
+
+@app.command("site")
+def site_command(
+    target: Annotated[str, typer.Argument(metavar="URL|FILE", help="Homepage URL or a saved HTML file.")],
+    profile: Annotated[
+        Path | None, typer.Option(help="Compare with this profile's numbers and identity.")
+    ] = None,
+    format_: Annotated[SiteFormat, typer.Option("--format", "-f", help="Output format.")] = SiteFormat.text,
+    as_of: AsOfOption = None,
+    timeout: Annotated[float, typer.Option(help="Seconds to wait for the page.")] = 10.0,
+    allow_private: AllowPrivate = False,
+    lang: Annotated[Lang | None, typer.Option("--lang", help="Language (default: locale, else zh).")] = None,
+) -> None:
+    """Check the homepage footer: filing number and link, licence and public-security numbers, identity."""
+    from icpcheck.facts.site import Page
+    from icpcheck.report.json import render_json
+    from icpcheck.report.model import Report, Result, Verdict
+    from icpcheck.report.text import render_text
+    from icpcheck.sitecheck import check_page
+
+    language = (lang or default_lang()).value
+    loaded = None
+    if profile is not None:
+        from icpcheck.profile import load_profile
+
+        loaded = load_profile(profile)
+    page = load_page(target, timeout=timeout, allow_private=allow_private)
+    assert isinstance(page, Page)
+    findings = check_page(page, loaded.profile if loaded else None, language)
+    report = Report(parse_date(as_of), [Result(page.source, "site", None, findings)])
+    if format_ is SiteFormat.json:
+        typer.echo(render_json(report), nl=False)
+    else:
+        typer.echo(render_text(report, language), nl=False)
+    raise typer.Exit(EXIT_OK if report.results[0].verdict is Verdict.ELIGIBLE else EXIT_GAPS)

@@ -1,0 +1,235 @@
+"""Homepage disclosure checks on a fetched page: filing / licence / public-security numbers, links, identity
+and font size. Pure: takes a parsed Page and an optional profile, returns findings."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from icpcheck.data import rules_dir
+from icpcheck.engine.identifiers import FILING, LICENCE, PUBLIC_SECURITY
+from icpcheck.facts.site import Page
+from icpcheck.profile.model import Profile
+from icpcheck.report.model import Finding, Severity, Status
+
+_FILING_ANY = re.compile(FILING.pattern.strip("^$"))
+_LICENCE_ANY = re.compile(LICENCE.pattern.strip("^$"))
+_PSB_ANY = re.compile(PUBLIC_SECURITY.pattern.strip("^$"))
+_PHONE = re.compile(r"(?:\+?86[- ]?)?(?:0\d{2,3}[- ]?\d{7,8}|400[- ]?\d{3}[- ]?\d{4}|1[3-9]\d{9})")
+_CSS_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+_FONT = re.compile(r"font-size\s*:\s*(\d+(?:\.\d+)?)\s*px", re.I)
+
+TEXT: dict[str, dict[str, tuple[str, str]]] = {
+    "zh": {
+        "filing_number": ("首页底部须展示备案号", "在页脚加入备案号"),
+        "filing_number_wrong": ("页面上的备案号与档案不一致", "更正页脚备案号为档案中的备案号"),
+        "filing_link": ("备案号须链接至 {url}", "将备案号做成指向 {url} 的链接"),
+        "licence_number": ("须展示经营许可证号", "在页脚加入许可证号"),
+        "public_security_number": ("须展示公安备案号", "在页脚加入公安备案号"),
+        "public_security_link": (
+            "公安备案号须链接至公安备案平台",
+            "将公安备案号链接至全国互联网安全管理服务平台",
+        ),
+        "company_name": ("首页须明示公司名称", "在页脚加入公司全称"),
+        "address": ("首页须明示公司地址", "在页脚加入公司地址"),
+        "phone": ("首页须明示联系电话", "在页脚加入联系电话"),
+        "font_size": ("备案号字号不小于 {px} 像素", "将页脚备案号字号调整为 {px}px 或以上"),
+        "js": ("页面内容由 JavaScript 生成，无法读取", "保存渲染后的 HTML 再检查，或人工核对"),
+        "font_unknown": ("页面未写明备案号字号", "人工核对字号"),
+    },
+    "en": {
+        "filing_number": (
+            "The homepage footer must show the filing number",
+            "Add the filing number to the footer",
+        ),
+        "filing_number_wrong": (
+            "The page shows a filing number other than the profile's",
+            "Correct the footer's filing number",
+        ),
+        "filing_link": ("The filing number must link to {url}", "Make the filing number a link to {url}"),
+        "licence_number": ("The licence number must be shown", "Add the licence number to the footer"),
+        "public_security_number": ("The public-security filing number must be shown", "Add it to the footer"),
+        "public_security_link": (
+            "The public-security number must link to the public-security filing platform",
+            "Link it to the platform",
+        ),
+        "company_name": (
+            "The homepage must show the company name",
+            "Add the company's full name to the footer",
+        ),
+        "address": ("The homepage must show the address", "Add the company address to the footer"),
+        "phone": ("The homepage must show a phone number", "Add a contact phone to the footer"),
+        "font_size": (
+            "The filing number must be at least {px} px",
+            "Set the footer number to {px}px or larger",
+        ),
+        "js": (
+            "The page is rendered by JavaScript and cannot be read",
+            "Save the rendered HTML and check that, or check by hand",
+        ),
+        "font_unknown": ("The page does not state the number's font size", "Check the size by hand"),
+    },
+}
+
+
+def _config() -> dict[str, Any]:
+    from icpcheck.errors import RuleFileError
+    from icpcheck.yamlio import load_yaml_file
+
+    data = load_yaml_file(rules_dir() / "guidance" / "site.yaml", error=RuleFileError).data
+    return data if isinstance(data, dict) else {}
+
+
+def check_page(page: Page, profile: Profile | None, lang: str = "zh") -> list[Finding]:
+    conf = _config()
+    text = TEXT[lang]
+    filing_src, licence_src = str(conf["source_filing"]), str(conf["source_licence"])
+    beian = str(conf["beian_url"])
+    min_px = float(conf["min_font_px"])
+    filings = profile.filings if profile and profile.filings else None
+    out: list[Finding] = []
+
+    def add(
+        rule: str,
+        key: str,
+        ok: bool | None,
+        source: str,
+        severity: Severity = Severity.ERROR,
+        actual: Any = None,
+        expected: Any = None,
+        **fmt: Any,
+    ) -> None:
+        message, fix = (t.format(**fmt) for t in text[key])
+        status = Status.PASS if ok else Status.UNKNOWN if ok is None else Status.FAIL
+        out.append(
+            Finding(
+                rule,
+                status,
+                severity,
+                message,
+                "" if ok else fix,
+                source,
+                field=None,
+                expected=expected,
+                actual=actual,
+                title=rule,
+            )
+        )
+
+    if page.javascript_only:
+        for rule in ("site.filing_number", "site.filing_link", "site.font_size"):
+            add(rule, "js", None, filing_src)
+        return out
+    found = _FILING_ANY.search(page.footer) or _FILING_ANY.search(page.text)
+    shown = found.group(0) if found else None
+    wanted = filings.icp_filing_number if filings else None
+    if wanted and shown and _base(shown) != _base(wanted):
+        add("site.filing_number", "filing_number_wrong", False, filing_src, actual=shown, expected=wanted)
+    else:
+        add(
+            "site.filing_number",
+            "filing_number",
+            shown is not None,
+            filing_src,
+            actual=shown,
+            expected=wanted,
+        )
+    link = next((lk for lk in page.links if shown and _base(shown) in lk.text.replace(" ", "")), None)
+    add(
+        "site.filing_link",
+        "filing_link",
+        bool(link and link.href.rstrip("/").startswith(beian.rstrip("/"))),
+        filing_src,
+        actual=link.href if link else None,
+        expected=beian,
+        url=beian,
+    )
+    if link is not None:
+        px = link.font_px if link.font_px is not None else _css_px(page.styles)
+        if px is None:
+            add("site.font_size", "font_unknown", None, filing_src, Severity.WARNING, px=min_px)
+        else:
+            add(
+                "site.font_size",
+                "font_size",
+                px >= min_px,
+                filing_src,
+                Severity.WARNING,
+                actual=px,
+                expected=min_px,
+                px=int(min_px),
+            )
+    if filings and filings.icp_licence_number:
+        present = filings.icp_licence_number in page.text or bool(_LICENCE_ANY.search(page.footer))
+        add(
+            "site.licence_number", "licence_number", present, licence_src, expected=filings.icp_licence_number
+        )
+    psb = filings.public_security_filing_number if filings else None
+    if psb:
+        psb_shown = psb in page.text.replace(" ", "")
+        add(
+            "site.public_security_number",
+            "public_security_number",
+            psb_shown,
+            str(conf["public_security_source"]),
+            Severity.WARNING,
+            expected=psb,
+        )
+        psb_link = next((lk for lk in page.links if _PSB_ANY.search(lk.text.replace(" ", ""))), None)
+        add(
+            "site.public_security_link",
+            "public_security_link",
+            bool(psb_link and str(conf["public_security_host"]) in psb_link.href),
+            str(conf["public_security_source"]),
+            Severity.WARNING,
+            actual=psb_link.href if psb_link else None,
+        )
+    if profile is not None and profile.service and profile.service.commercial:
+        company = profile.company
+        add(
+            "site.company_name", "company_name", company.name in page.text, licence_src, expected=company.name
+        )
+        if company.address:
+            add(
+                "site.address",
+                "address",
+                company.address[:8] in page.text,
+                licence_src,
+                expected=company.address,
+            )
+        add("site.phone", "phone", bool(_PHONE.search(page.footer or page.text)), licence_src)
+    return out
+
+
+def homepage_facts(findings: list[Finding]) -> dict[str, bool | None]:
+    """The profile's service.homepage flags as the page shows them (None where the check was unknown)."""
+    status = {f.rule: f.status for f in findings}
+
+    def flag(rule: str) -> bool | None:
+        if rule not in status or status[rule] is Status.UNKNOWN:
+            return None
+        return status[rule] is Status.PASS
+
+    return {
+        "shows_filing_number": flag("site.filing_number"),
+        "links_to_beian": flag("site.filing_link"),
+        "shows_company_name": flag("site.company_name"),
+        "shows_address": flag("site.address"),
+        "shows_phone": flag("site.phone"),
+    }
+
+
+def _base(number: str) -> str:
+    """京ICP备2020012345号-1 → 京ICP备2020012345号 (the site suffix does not change the filing)."""
+    return number.replace(" ", "").split("-")[0]
+
+
+def _css_px(styles: str) -> float | None:
+    """Smallest font size a footer-ish CSS rule sets, if any."""
+    sizes = [
+        float(m.group(1))
+        for sel, body in _CSS_RULE.findall(styles)
+        if re.search(r"foot|beian|icp|copyright", sel, re.I)
+        for m in _FONT.finditer(body)
+    ]
+    return min(sizes) if sizes else None

@@ -1,0 +1,153 @@
+"""Homepage disclosure checks against a loopback HTTP server and saved files; never the internet."""
+
+from __future__ import annotations
+
+import http.server
+import json
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import ELIGIBLE, ROOT
+
+CLI = Callable[..., tuple[int, str, str]]
+PAGES = ROOT / "tests" / "site_pages"
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    def log_message(self, *args: Any) -> None:
+        pass
+
+    def _send(self, body: bytes, kind: str = "text/html; charset=utf-8", status: int = 200) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self) -> None:
+        path = self.path.lstrip("/")
+        if path == "loop":
+            self.send_response(302)
+            self.send_header("Location", "/loop")
+            self.end_headers()
+        elif path == "moved":
+            self.send_response(301)
+            self.send_header("Location", "/good.html")
+            self.end_headers()
+        elif path == "huge.html":
+            self._send(b"<html><body>" + b"x" * 6_000_000 + b"</body></html>")
+        elif path == "logo.png":
+            self._send(b"\x89PNG....", "image/png")
+        elif path == "gbk-header":  # charset only in the header, none in the page
+            body = (PAGES / "good-gbk.html").read_bytes().replace(b'<meta charset="gbk">', b"")
+            self._send(body, "text/html; charset=GBK")
+        elif (PAGES / path).is_file():
+            kind = "text/html; charset=gbk" if "gbk" in path else "text/html; charset=utf-8"
+            self._send((PAGES / path).read_bytes(), kind)
+        else:
+            self._send(b"not found", status=404)
+
+
+@pytest.fixture(scope="module")
+def base_url() -> Iterator[str]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def _findings(cli: CLI, target: str | Path, *extra: str) -> dict[str, dict[str, Any]]:
+    code, out, err = cli("site", target, "--profile", ELIGIBLE, "-f", "json", "--allow-private", *extra)
+    assert code in (0, 1), err
+    return {f["rule"]: f for f in json.loads(out)["results"][0]["findings"]}
+
+
+# (page, rule, expected status): every check has a passing and a failing fixture
+CASES = [
+    ("good.html", "site.filing_number", "pass"),
+    ("wrong-number.html", "site.filing_number", "fail"),
+    ("good.html", "site.filing_link", "pass"),
+    ("plain-number.html", "site.filing_link", "fail"),
+    ("wrong-link.html", "site.filing_link", "fail"),
+    ("good.html", "site.font_size", "pass"),
+    ("tiny-font.html", "site.font_size", "fail"),
+    ("no-font.html", "site.font_size", "unknown"),
+    ("good.html", "site.public_security_number", "pass"),
+    ("good.html", "site.public_security_link", "pass"),
+    ("no-psb-link.html", "site.public_security_link", "fail"),
+    ("good.html", "site.company_name", "pass"),
+    ("no-identity.html", "site.company_name", "fail"),
+    ("good.html", "site.address", "pass"),
+    ("no-identity.html", "site.address", "fail"),
+    ("good.html", "site.phone", "pass"),
+    ("no-identity.html", "site.phone", "fail"),
+    ("good-gbk.html", "site.filing_link", "pass"),
+    ("good-gbk.html", "site.company_name", "pass"),
+    ("js-only.html", "site.filing_number", "unknown"),
+]
+
+
+@pytest.mark.parametrize(("page", "rule", "status"), CASES)
+def test_checks_on_the_loopback_server(cli: CLI, base_url: str, page: str, rule: str, status: str) -> None:
+    assert _findings(cli, f"{base_url}/{page}")[rule]["status"] == status
+
+
+@pytest.mark.parametrize("page", sorted({c[0] for c in CASES}))
+def test_server_and_saved_file_agree(cli: CLI, base_url: str, page: str) -> None:
+    served = {k: v["status"] for k, v in _findings(cli, f"{base_url}/{page}").items()}
+    saved = {k: v["status"] for k, v in _findings(cli, PAGES / page).items()}
+    assert served == saved
+
+
+def test_charset_from_header_and_redirects(cli: CLI, base_url: str) -> None:
+    assert _findings(cli, f"{base_url}/gbk-header")["site.company_name"]["status"] == "pass"
+    assert _findings(cli, f"{base_url}/moved")["site.filing_link"]["status"] == "pass"
+
+
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        ("loop", "redirects"),
+        ("huge.html", "larger than"),
+        ("logo.png", "not an HTML page"),
+        ("missing", "404"),
+    ],
+)
+def test_fetch_faults_are_one_line_errors(cli: CLI, base_url: str, path: str, message: str) -> None:
+    code, _, err = cli("site", f"{base_url}/{path}", "--allow-private")
+    assert code == 2 and message in err and len(err.strip().splitlines()) == 1
+
+
+def test_private_addresses_are_refused_unless_allowed(cli: CLI, base_url: str) -> None:
+    code, _, err = cli("site", f"{base_url}/good.html")
+    assert code == 2 and "private address" in err
+
+
+def test_eligibility_site_changes_homepage_disclosure(cli: CLI, base_url: str) -> None:
+    def status(page: str) -> str:
+        _, out, _ = cli(
+            "eligibility",
+            ELIGIBLE,
+            "--as-of",
+            "2026-11-22",
+            "-f",
+            "json",
+            "-t",
+            "licence",
+            "--site",
+            f"{base_url}/{page}",
+            "--allow-private",
+        )
+        return next(
+            f["status"]
+            for f in json.loads(out)["results"][0]["findings"]
+            if f["rule"] == "licence.homepage_disclosure"
+        )
+
+    assert status("good.html") == "pass"
+    assert status("no-identity.html") == "fail"  # the profile claims everything is shown; the page says no
