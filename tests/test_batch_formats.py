@@ -298,3 +298,13 @@ def test_init_template_fails_until_filled_then_evaluates(cli: CLI, tmp_path: Pat
 def test_pre_commit_hook_definition() -> None:
     hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     assert hooks[0]["id"] == "icpcheck" and hooks[0]["entry"].startswith("icpcheck eligibility")
+
+
+def test_parallel_jobs_give_identical_ordered_output(
+    cli: CLI, tmp_path: Path, eligible_data: dict[str, Any]
+) -> None:
+    folder = _folder(tmp_path, eligible_data, 100, broken=True)
+    one = cli("eligibility", folder, "--as-of", "2026-11-22", "-f", "json", "-j", "1")
+    two = cli("eligibility", folder, "--as-of", "2026-11-22", "-f", "json", "-j", "2")
+    assert one == two and one[0] == 2
+    assert json.loads(two[1])["errors"][0]["line"] == 3  # errors keep file/line across processes

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import glob
+import multiprocessing
+import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -146,6 +148,28 @@ def _checklists(
     }
 
 
-def evaluate_many(paths: Sequence[Path], ruleset: RuleSet, options: Options) -> Iterator[ProfileOutcome]:
-    for path in paths:
-        yield evaluate_path(path, ruleset, options)
+_WORKER: tuple[RuleSet, Options] | None = None  # set before forking; each worker process reuses it
+
+
+def _work(path: Path) -> ProfileOutcome:
+    assert _WORKER is not None
+    return evaluate_path(path, *_WORKER)
+
+
+def evaluate_many(
+    paths: Sequence[Path], ruleset: RuleSet, options: Options, jobs: int = 1
+) -> Iterator[ProfileOutcome]:
+    """Outcomes in input order. With jobs > 1, worker processes evaluate chunks of files while this
+    process renders; results stream back in order, so memory stays flat."""
+    global _WORKER
+    if jobs <= 1 or len(paths) < 64 or "fork" not in multiprocessing.get_all_start_methods():
+        for path in paths:
+            yield evaluate_path(path, ruleset, options)
+        return
+    _WORKER = (ruleset, options)
+    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        yield from pool.imap(_work, paths, chunksize=32)
+
+
+def default_jobs() -> int:
+    return max(1, min(os.cpu_count() or 1, 8))

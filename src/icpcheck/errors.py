@@ -24,6 +24,10 @@ class IcpcheckError(Exception):
         self.column = column
         self.field = field
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Keep file/line/field across processes (the parallel batch pickles outcomes).
+        return (_rebuild, (type(self), self.message, self.file, self.line, self.column, self.field))
+
     def __str__(self) -> str:
         where = ""
         if self.file:
@@ -47,3 +51,14 @@ class RuleFileError(IcpcheckError):
 
 class UsageError(IcpcheckError):
     """A command-line option has a value that cannot be used (e.g. an unknown province)."""
+
+
+def _rebuild(
+    cls: type[IcpcheckError],
+    message: str,
+    file: str | None,
+    line: int | None,
+    column: int | None,
+    field: str | None,
+) -> IcpcheckError:
+    return cls(message, file=file, line=line, column=column, field=field)

@@ -18,6 +18,7 @@ from icpcheck.report.model import Finding
 
 _ID = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{8})(\d{3}[0-9Xx])(?![0-9A-Za-z])")
 _MOBILE = re.compile(r"(?<!\d)(?:\+?86[- ]?)?(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
+_MAYBE = re.compile(r"\d{11}|@")  # only such text can hold an ID number, a mobile or an e-mail
 _EMAIL = re.compile(r"\b([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9.-]+\.[A-Za-z]{2,})\b")
 
 
@@ -58,6 +59,7 @@ class Redactor:
     """Replaces the personal values of one profile, longest first, wherever they appear in a finding."""
 
     values: dict[str, str] = field(default_factory=dict)
+    compiled: re.Pattern[str] | None = None
 
     @classmethod
     def for_profile(cls, profile: Profile) -> Redactor:
@@ -84,10 +86,17 @@ class Redactor:
             self.values[value] = mask(value)
 
     def text(self, text: str) -> str:
-        for raw in sorted(self.values, key=len, reverse=True):
-            if raw in text:
-                text = text.replace(raw, self.values[raw])
-        return mask_text(text)
+        pattern = self._pattern()
+        if pattern is not None:
+            text = pattern.sub(lambda m: self.values[m.group(0)], text)
+        return mask_text(text) if _MAYBE.search(text) else text
+
+    def _pattern(self) -> re.Pattern[str] | None:
+        if self.compiled is None and self.values:
+            self.compiled = re.compile(
+                "|".join(re.escape(v) for v in sorted(self.values, key=len, reverse=True))
+            )
+        return self.compiled
 
     def value(self, value: Any) -> Any:
         if isinstance(value, str):

@@ -27,6 +27,7 @@ DEFAULT_MAX_BYTES = 1_000_000  # a real profile is a few KB; override with ICPCH
 MAX_NODES = 100_000  # bounds alias expansion ("billion laughs")
 MAX_DEPTH = 64
 
+_STR = "tag:yaml.org,2002:str"
 _STANDARD_TAGS = {
     "tag:yaml.org,2002:" + t for t in ("map", "seq", "str", "int", "float", "bool", "null", "timestamp")
 }
@@ -189,6 +190,8 @@ class _Walker:
             return result
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
+        if node.tag == _STR:
+            return node.value  # the common case: skip the constructor machinery
         try:
             return self.loader.construct_object(node)
         except Exception as exc:  # e.g. timestamp 2026-02-30: datetime raises ValueError

@@ -102,13 +102,17 @@ def eligibility(
     allow_private: Annotated[
         bool, typer.Option("--allow-private", help="With --site: allow private and loopback addresses.")
     ] = False,
+    jobs: Annotated[
+        int | None,
+        typer.Option("--jobs", "-j", min=1, help="Worker processes for many profiles [default: cores]."),
+    ] = None,
 ) -> None:
     """Check profiles against the filing and licence rules and report every gap with its remedy.
 
     Exit code 0: nothing reaches --fail-on (by default: every checked type is eligible); 1: something does;
     2: bad input (reported per file; the other profiles are still checked).
     """
-    from icpcheck.batch import Options, evaluate_many, expand_paths
+    from icpcheck.batch import Options, default_jobs, evaluate_many, expand_paths
     from icpcheck.config import find_config
     from icpcheck.engine import load_ruleset
     from icpcheck.policy import FailOn, Policy
@@ -145,7 +149,7 @@ def eligibility(
     failed = broken = False
     with open_output(output) as out, _progress(len(files)) as advance:
         out.write(writer.begin())
-        for outcome in evaluate_many(files, ruleset, options):
+        for outcome in evaluate_many(files, ruleset, options, jobs or default_jobs()):
             if outcome.error is not None:
                 broken = True
                 print(f"icpcheck: error: {outcome.error}", file=sys.stderr)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import textwrap
 from typing import TYPE_CHECKING, Any
 
 from icpcheck.report.model import Report
@@ -43,12 +42,11 @@ class JsonWriter:
             data = result.to_dict()
             if result.type in outcome.checklists:
                 data["materials"] = outcome.checklists[result.type].to_dict()
-            text = json.dumps(data, ensure_ascii=False, indent=2)
-            chunks.append(("," if self.count else "") + "\n" + textwrap.indent(text, "    "))
+            # One compact line per result: the C encoder is several times faster than indenting.
+            chunks.append(("," if self.count else "") + "\n    " + json.dumps(data, ensure_ascii=False))
             self.count += 1
         return "".join(chunks)
 
     def end(self) -> str:
-        errors = json.dumps(self.errors, ensure_ascii=False, indent=2)
         close = "\n  ]" if self.count else "]"
-        return f'{close},\n  "errors": {textwrap.indent(errors, "  ").lstrip()}\n}}\n'
+        return f'{close},\n  "errors": {json.dumps(self.errors, ensure_ascii=False)}\n}}\n'
