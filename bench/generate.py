@@ -26,7 +26,9 @@ def variant(base: dict[str, Any], rng: random.Random, index: int) -> dict[str, A
         company["province"] = rng.choice(PROVINCES)
     if "registered_capital_cny" in company:
         company["registered_capital_cny"] = rng.choice([300_000, 1_000_000, 2_000_000, 5_000_000])
-        company["paid_in_capital_cny"] = rng.choice([0, 300_000, 1_000_000, company["registered_capital_cny"]])
+        company["paid_in_capital_cny"] = rng.choice(
+            [0, 300_000, 1_000_000, company["registered_capital_cny"]]
+        )
     for holder in company.get("shareholders") or []:
         if holder["kind"] == "natural_person":
             holder["nationality"] = rng.choice(["CN"] * 9 + ["US"])
@@ -38,8 +40,9 @@ def variant(base: dict[str, Any], rng: random.Random, index: int) -> dict[str, A
             domain["registered"] = f"20{rng.randint(15, 26)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}"
     service = data.get("service") or {}
     if "b25_subtypes" in service:
-        service["b25_subtypes"] = rng.sample(["info_publishing", "search", "community", "instant_messaging"],
-                                             rng.randint(0, 2))
+        service["b25_subtypes"] = rng.sample(
+            ["info_publishing", "search", "community", "instant_messaging"], rng.randint(0, 2)
+        )
     if "content" in service:
         service["content"] = rng.sample(["education", "finance", "news", "games"], rng.randint(0, 1))
     if rng.random() < 0.3 and "homepage" in service:

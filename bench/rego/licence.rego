@@ -1,0 +1,184 @@
+# The licence rules of rules/licence.yaml, written in Rego for a side-by-side benchmark and a parity test.
+# Three-valued like icpcheck: every rule is "pass", "fail", "unknown" (data missing) or "skip".
+# input: {"profile": <profile as JSON>, "as_of": "YYYY-MM-DD", "months": [last full months, newest last],
+#         "validity_limit": as_of + domain.min_validity_months, "params": <parameters in force>}
+package icp.licence
+
+import rego.v1
+
+absent := "__absent__"
+
+p := input.profile
+
+params := input.params
+
+get(obj, key) := object.get(obj, key, absent) if is_object(obj)
+
+get(obj, _) := absent if not is_object(obj)
+
+missing(v) if v == absent
+
+missing(v) if v == null
+
+all3(xs) := "fail" if {
+	some x in xs
+	x == "fail"
+} else := "unknown" if {
+	some x in xs
+	x == "unknown"
+} else := "pass"
+
+any3(xs) := "pass" if {
+	some x in xs
+	x == "pass"
+} else := "unknown" if {
+	some x in xs
+	x == "unknown"
+} else := "fail"
+
+# a leaf comparison: unknown when the value is absent or null, else pass/fail by `ok`
+leaf(v, ok) := "unknown" if missing(v)
+
+else := "pass" if ok
+
+else := "fail"
+
+eq(v, want) := leaf(v, v == want)
+
+company := get(p, "company")
+
+filings := get(p, "filings")
+
+hosting := get(p, "hosting")
+
+service := get(p, "service")
+
+homepage := get(service, "homepage")
+
+people := get(p, "people")
+
+# each item passes `f` (empty list: unknown, as icpcheck's default if_empty)
+each_status(items, statuses) := "unknown" if missing(items)
+
+else := "unknown" if count(items) == 0
+
+else := all3(statuses)
+
+status["licence.entity_type"] := eq(get(company, "entity_type"), "company")
+
+# `exists`: absent → unknown, but an explicit null (or "") means "no filing" → fail
+status["licence.filing_first"] := "unknown" if get(filings, "icp_filing_number") == absent
+else := "fail" if get(filings, "icp_filing_number") in {null, ""}
+else := "pass"
+
+capital := get(company, trim_prefix(params["capital.field"], "company."))
+
+status["licence.capital"] := leaf(capital, capital >= params["capital.min_cny"])
+
+wanted_months := array.slice(input.months, count(input.months) - params["social_insurance.months"], count(input.months))
+
+insured_in(m) := v if {
+	some e in p.social_insurance
+	e.month == m
+	v := e.insured
+} else := absent
+
+month_statuses := [s |
+	some m in wanted_months
+	v := insured_in(m)
+	s := leaf(v, v >= params["social_insurance.min_staff"])
+]
+
+status["licence.social_insurance"] := "unknown" if missing(get(p, "social_insurance"))
+else := all3(month_statuses)
+
+shareholders := get(company, "shareholders")
+
+holder_status(h) := all3([
+	any3([leaf(h.kind, h.kind != "natural_person"), leaf(get(h, "nationality"), get(h, "nationality") in {"CN", "CHN", "中国"})]),
+	any3([leaf(h.kind, h.kind != "legal_person"), eq(get(h, "foreign_investment"), false)]),
+])
+
+status["licence.domestic_ownership"] := each_status(shareholders, [holder_status(h) | some h in shareholders])
+
+scope := get(company, "business_scope")
+
+status["licence.business_scope"] := leaf(scope, count([k | some k in params["business_scope.keywords"]; contains(scope, k)]) > 0)
+
+status["licence.server_in_province"] := "skip" if not params["server.in_province_required"]
+else := "unknown" if missing(get(company, "province"))
+else := eq(get(hosting, "province"), get(company, "province"))
+
+provider_licences := get(hosting, "provider_licences")
+
+status["licence.hosting_provider_idc"] := all3([
+	leaf(provider_licences, count([l | some l in params["hosting.provider_licences"]; l in provider_licences]) > 0),
+	eq(get(hosting, "contract_signed"), true),
+])
+
+domains := get(p, "domains")
+
+status["licence.domain_validity_6m"] := each_status(domains, [s |
+	some d in domains
+	e := get(d, "expires")
+	s := leaf(e, e >= input.validity_limit)
+])
+
+content := get(service, "content")
+
+pre_approvals := get(service, "pre_approvals")
+
+content_status(c) := "pass" if not c in params["pre_approval.categories"]
+else := "unknown" if missing(pre_approvals)
+else := leaf(pre_approvals, c in pre_approvals)
+
+pre_approval := "unknown" if missing(content)
+else := "pass" if count(content) == 0
+else := all3([content_status(c) | some c in content])
+
+status["licence.pre_approval"] := pre_approval
+
+subtypes := get(service, "b25_subtypes")
+
+status["licence.news_licence"] := "unknown" if missing(subtypes)
+else := "skip" if count([s | some s in subtypes; s in params["news.b25_subtypes"]]) == 0
+else := leaf(pre_approvals, "internet_news" in pre_approvals)
+
+status["licence.no_financial"] := "skip" if not params["licence.no_financial"]
+else := leaf(content, count([c | some c in content; c in params["licence.financial_content"]]) == 0)
+
+flags := ["shows_filing_number", "shows_company_name", "shows_address", "shows_phone", "business_columns_match", "paid_registration_works"]
+
+status["licence.homepage_disclosure"] := "skip" if not params["licence.homepage_disclosure"]
+else := all3([eq(get(homepage, f), true) | some f in flags])
+
+staff := get(people, "key_staff")
+
+roles := [r | some s in staff; r := s.role] if not missing(staff)
+
+staff_status(s) := any3([eq(s.role, "contact"), eq(get(s, "social_insured"), true)])
+
+status["licence.key_personnel"] := all3([
+	leaf(staff, count(staff) >= params["key_personnel.min_staff"]),
+	leaf(staff, count([r | some r in params["key_personnel.dedicated_roles"]; not r in roles]) == 0),
+	each_status(staff, [staff_status(s) | some s in staff]),
+])
+
+status["licence.clean_record"] := eq(get(company, "violations_last_3_years"), false)
+
+licence_number := get(filings, "icp_licence_number")
+
+status["licence.licence_number_format"] := "skip" if missing(licence_number)
+else := "skip" if licence_number == ""
+else := leaf(licence_number, regex.match(`^(?:[\x{4e00}-\x{9fff}]ICP证\d{6}号|[\x{4e00}-\x{9fff}]B2-\d{8}|B[12]-\d{8})$`, licence_number))
+
+warnings := {"licence.server_in_province"}
+
+verdict := "not_eligible" if {
+	some rule, s in status
+	s == "fail"
+	not rule in warnings
+} else := "incomplete" if {
+	some _, s in status
+	s == "unknown"
+} else := "eligible"
