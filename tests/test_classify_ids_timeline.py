@@ -48,6 +48,21 @@ def test_classify_app_needs_app_filing(
     assert _classify(cli, write_profile(eligible_data))["classify.app_filing"] == "needed"
 
 
+def test_classify_culture_and_audio_video_permits(
+    cli: CLI, write_profile: Callable[[Any], Path], eligible_data: dict[str, Any]
+) -> None:
+    eligible_data["service"]["content"] = ["games", "audio_video"]
+    paid = _classify(cli, write_profile(eligible_data))
+    assert paid["classify.culture_licence"] == "needed" and paid["classify.audio_video_licence"] == "needed"
+    eligible_data["service"]["commercial"] = False  # only commercial culture activity needs the licence
+    eligible_data["service"]["content"] = ["culture"]
+    free = _classify(cli, write_profile(eligible_data))
+    assert free["classify.culture_licence"] == "not_needed"
+    assert free["classify.audio_video_licence"] == "not_needed"
+    del eligible_data["service"]["content"]
+    assert _classify(cli, write_profile(eligible_data))["classify.audio_video_licence"] == "undecided"
+
+
 def _status(cli: CLI, path: Path, rule: str) -> str:
     _, out, _ = cli("eligibility", path, "-f", "json", "--as-of", "2026-11-22")
     return next(f["status"] for r in json.loads(out)["results"] for f in r["findings"] if f["rule"] == rule)
