@@ -10,14 +10,12 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from pydantic import Field, ValidationError
+from pydantic import Field
 
 from icpcheck.data import rules_dir
-from icpcheck.engine.conditions import ConditionError, Ctx, compile_condition
-from icpcheck.engine.loader import Bilingual, RuleSet, StrictModel, format_text
-from icpcheck.errors import RuleFileError
+from icpcheck.engine.conditions import Ctx
+from icpcheck.engine.loader import Bilingual, RuleSet, StrictModel, compile_at, format_text, load_spec
 from icpcheck.profile.model import Profile
-from icpcheck.yamlio import dotted, load_yaml_file, parse_dotted
 
 
 class ConclusionSpec(StrictModel):
@@ -59,24 +57,12 @@ _OPEN = {"zh": "待确认：", "en": "Undecided: "}
 
 def classify(profile: Profile, ruleset: RuleSet, as_of: dt.date, lang: str = "zh") -> list[Conclusion]:
     path = rules_dir() / "guidance" / "classify.yaml"
-    source = load_yaml_file(path, error=RuleFileError)
-    try:
-        spec = ClassifyFile.model_validate(source.data or {})
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = tuple(err["loc"])
-        raise RuleFileError(err["msg"], file=str(path), line=source.line_of(loc), field=dotted(loc)) from None
+    spec, source = load_spec(path, ClassifyFile)
     params = ruleset.params_for(profile.company.province, as_of)
     ctx = Ctx(profile, params, as_of, ruleset.named)
     out = []
     for i, item in enumerate(spec.conclusions):
-        try:
-            node = compile_condition(item.applies, "applies")
-        except ConditionError as exc:
-            loc = ("conclusions", i, *parse_dotted(exc.where))
-            raise RuleFileError(
-                str(exc), file=str(path), line=source.line_of(loc), field=dotted(loc)
-            ) from None
+        node = compile_at(item.applies, source, ("conclusions", i), "applies")
         result = node.evaluate(ctx, profile, "")
         title = format_text(item.title.get(lang), params, lang)
         verdict: Literal["needed", "not_needed", "undecided"]

@@ -13,27 +13,18 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import Field, ValidationError
+from pydantic import Field
 
 from icpcheck.data import rules_dir
-from icpcheck.engine.conditions import ConditionError, Ctx, Node, compile_condition
-from icpcheck.engine.loader import Bilingual, RuleSet, StrictModel
+from icpcheck.engine.conditions import Ctx, Node
+from icpcheck.engine.loader import Bilingual, RuleSet, StrictModel, compile_at, load_spec
 from icpcheck.engine.paths import compile_path, resolve
 from icpcheck.errors import RuleFileError
-from icpcheck.profile.model import Profile
-from icpcheck.yamlio import dotted, load_yaml_file, parse_dotted
+from icpcheck.profile.model import EntityType, Profile
 
 TYPES = ("filing", "licence")
-ENTITIES = (
-    "company",
-    "individual_business",
-    "public_institution",
-    "government",
-    "social_organization",
-    "individual",
-)
 _FIELD = re.compile(r"\{([a-z_.]+)\}")
 
 
@@ -44,19 +35,7 @@ class ItemSpec(StrictModel):
     source: str = Field(min_length=1)
     provinces: list[str] | None = None
     not_provinces: list[str] | None = None
-    entities: (
-        list[
-            Literal[
-                "company",
-                "individual_business",
-                "public_institution",
-                "government",
-                "social_organization",
-                "individual",
-            ]
-        ]
-        | None
-    ) = None
+    entities: list[EntityType] | None = None
     when: Bilingual | None = None  # what the condition means, shown when it cannot be evaluated
     applies: dict[str, Any] | None = None
     each: str | None = None  # one reason per entry of this list (that matches `where`)
@@ -129,15 +108,7 @@ def load_catalogue(directory: Path | None = None) -> tuple[Material, ...]:
     seen: set[str] = set()
     for kind in TYPES:
         path = folder / f"{kind}.yaml"
-        source = load_yaml_file(path, error=RuleFileError)
-        try:
-            spec = CatalogueFile.model_validate(source.data or {})
-        except ValidationError as exc:
-            err = exc.errors()[0]
-            loc = tuple(err["loc"])
-            raise RuleFileError(
-                err["msg"], file=str(path), line=source.line_of(loc), field=dotted(loc)
-            ) from None
+        spec, source = load_spec(path, CatalogueFile)
         for i, item in enumerate(spec.items):
             where = ("items", i)
             if item.id in seen or not item.id.startswith(kind + "."):
@@ -153,16 +124,10 @@ def load_catalogue(directory: Path | None = None) -> tuple[Material, ...]:
                     raise RuleFileError(
                         f"unknown province {prov!r}", file=str(path), line=source.line_of(where)
                     )
-            nodes = []
-            for key in ("applies", "where"):
-                raw = getattr(item, key)
-                try:
-                    nodes.append(compile_condition(raw, key) if raw is not None else None)
-                except ConditionError as exc:
-                    loc = where + parse_dotted(exc.where)
-                    raise RuleFileError(
-                        str(exc), file=str(path), line=source.line_of(loc), field=dotted(loc)
-                    ) from None
+            nodes = [
+                compile_at(raw, source, where, key) if raw is not None else None
+                for key, raw in (("applies", item.applies), ("where", item.where))
+            ]
             out.append(Material(item, kind, nodes[0], nodes[1]))
     return tuple(out)
 

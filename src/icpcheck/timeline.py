@@ -10,13 +10,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import Field, ValidationError
+from pydantic import Field
 
 from icpcheck.data import rules_dir
-from icpcheck.engine.loader import Bilingual, StrictModel
-from icpcheck.errors import RuleFileError
+from icpcheck.engine.loader import Bilingual, StrictModel, load_spec
 from icpcheck.provinces import Province
-from icpcheck.yamlio import dotted
 
 
 class StepSpec(StrictModel):
@@ -109,16 +107,8 @@ class WorkingDays:
 
 
 def _load() -> TimelineFile:
-    from icpcheck.yamlio import load_yaml_file
-
-    path = rules_dir() / "guidance" / "timeline.yaml"
-    source = load_yaml_file(path, error=RuleFileError)
-    try:
-        return TimelineFile.model_validate(source.data or {})
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = tuple(err["loc"])
-        raise RuleFileError(err["msg"], file=str(path), line=source.line_of(loc), field=dotted(loc)) from None
+    spec: TimelineFile = load_spec(rules_dir() / "guidance" / "timeline.yaml", TimelineFile)[0]
+    return spec
 
 
 def plan(kind: str, province: Province, start: dt.date, lang: str = "zh") -> Plan:

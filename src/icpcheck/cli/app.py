@@ -32,6 +32,22 @@ class Lang(str, Enum):
     en = "en"
 
 
+class Kind(str, Enum):
+    """What to check or plan: the filing or the licence."""
+
+    filing = "filing"
+    licence = "licence"
+
+
+class Entity(str, Enum):
+    company = "company"
+    individual_business = "individual_business"
+    public_institution = "public_institution"
+    government = "government"
+    social_organization = "social_organization"
+    individual = "individual"
+
+
 def default_lang() -> Lang:
     """English when the locale says so (LC_ALL / LC_MESSAGES / LANG = en_*), Chinese otherwise."""
     for var in ("LC_ALL", "LC_MESSAGES", "LANG"):

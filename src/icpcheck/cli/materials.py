@@ -8,21 +8,7 @@ from typing import Annotated
 
 import typer
 
-from icpcheck.cli.app import AsOfOption, Lang, OutputOption, app, default_lang, parse_date
-
-
-class MaterialsType(str, Enum):
-    filing = "filing"
-    licence = "licence"
-
-
-class Entity(str, Enum):
-    company = "company"
-    individual_business = "individual_business"
-    public_institution = "public_institution"
-    government = "government"
-    social_organization = "social_organization"
-    individual = "individual"
+from icpcheck.cli.app import AsOfOption, Entity, Kind, Lang, OutputOption, app, default_lang, parse_date
 
 
 class MaterialsFormat(str, Enum):
@@ -40,7 +26,7 @@ class TableFormat(str, Enum):
 
 @app.command()
 def materials(
-    type_: Annotated[MaterialsType, typer.Option("--type", "-t", help="Filing or licence materials.")],
+    type_: Annotated[Kind, typer.Option("--type", "-t", help="Filing or licence materials.")],
     province: Annotated[
         str | None, typer.Option(help="Province (beijing / 北京 / 京); default: the profile's.")
     ] = None,

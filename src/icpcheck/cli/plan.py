@@ -8,12 +8,7 @@ from typing import Annotated
 
 import typer
 
-from icpcheck.cli.app import AsOfOption, Lang, app, default_lang, parse_date
-
-
-class PlanType(str, Enum):
-    filing = "filing"
-    licence = "licence"
+from icpcheck.cli.app import AsOfOption, Kind, Lang, app, default_lang, parse_date
 
 
 class SimpleFormat(str, Enum):
@@ -63,7 +58,7 @@ def classify(
 
 @app.command()
 def timeline(
-    type_: Annotated[PlanType, typer.Option("--type", "-t", help="Filing or licence.")],
+    type_: Annotated[Kind, typer.Option("--type", "-t", help="Filing or licence.")],
     province: Annotated[str, typer.Option(help="Province (beijing / 北京 / 京).")],
     start: Annotated[
         str | None, typer.Option(metavar="YYYY-MM-DD", help="Start date (default: today).")

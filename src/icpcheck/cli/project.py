@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
-from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from icpcheck.cli.app import app
-
-
-class Entity(str, Enum):
-    company = "company"
-    individual_business = "individual_business"
-    public_institution = "public_institution"
-    government = "government"
-    social_organization = "social_organization"
-    individual = "individual"
+from icpcheck.cli.app import Entity, app
 
 
 def profile_schema() -> str:

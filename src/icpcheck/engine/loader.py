@@ -143,10 +143,10 @@ def load_ruleset(directory: Path | str | None = None) -> RuleSet:
         for name, raw in spec.conditions.items():
             if name in named:
                 raise _error(source, ("conditions", name), f"condition {name!r} is defined twice")
-            named[name] = _compile(raw, source, ("conditions", name), "")
+            named[name] = compile_at(raw, source, ("conditions", name), "")
         for i, rule in enumerate(spec.rules):
-            applies = _compile(rule.applies, source, ("rules", i), "applies") if rule.applies else None
-            check = _compile(rule.check, source, ("rules", i), "check")
+            applies = compile_at(rule.applies, source, ("rules", i), "applies") if rule.applies else None
+            check = compile_at(rule.check, source, ("rules", i), "check")
             rules.append(Rule(rule, applies, check, source.name, source.line_of(("rules", i))))
     _cross_check(rules, named, national, base)
     return RuleSet(rules, named, national, overrides, base)
@@ -195,6 +195,12 @@ def _list_file(path: Path) -> list[Any]:
     return [str(v) for v in lists[0]]
 
 
+def load_spec(path: Path, model: type[Any]) -> tuple[Any, LoadedYaml]:
+    """A data file under rules/ validated by `model`; errors name the file, line and field."""
+    source = load_yaml_file(path, error=RuleFileError)
+    return _validate(model, source), source
+
+
 def _validate(model: type[Any], source: LoadedYaml) -> Any:
     try:
         return model.model_validate(source.data if source.data is not None else {})
@@ -204,7 +210,8 @@ def _validate(model: type[Any], source: LoadedYaml) -> Any:
         raise _error(source, loc, err["msg"]) from None
 
 
-def _compile(raw: Any, source: LoadedYaml, base: tuple[str | int, ...], part: str) -> Node:
+def compile_at(raw: Any, source: LoadedYaml, base: tuple[str | int, ...], part: str) -> Node:
+    """Compile the condition at `base` in `source`; a ConditionError becomes a RuleFileError with its line."""
     try:
         return compile_condition(raw, part or "condition")
     except ConditionError as exc:
