@@ -116,6 +116,19 @@ def test_identifier_rules_catch_bad_values(
     assert _status(cli, write_profile(eligible_data), rule) == "fail"
 
 
+def test_identifier_rules_on_missing_values(cli: CLI) -> None:
+    """Absent numbers the filing needs are unknown (never a silent pass); absent optional numbers skip."""
+    missing = EXAMPLES / "missing-data.yaml"
+    assert _status(cli, missing, "filing.person_ids_valid") == "unknown"
+    assert _status(cli, missing, "filing.mobiles_valid") == "unknown"
+    assert _status(cli, missing, "filing.uscc_valid") == "unknown"
+    assert _status(cli, missing, "filing.filing_number_format") == "skip"
+    assert _status(cli, missing, "licence.licence_number_format") == "skip"
+    blog = EXAMPLES / "individual-blog.yaml"  # an individual has no legal representative
+    assert _status(cli, blog, "filing.person_ids_valid") == "pass"
+    assert _status(cli, blog, "filing.mobiles_valid") == "pass"
+
+
 @pytest.mark.parametrize("number", ["京ICP证060342号", "京B2-20201234", "B1-20150255", "B2-20150255"])
 def test_licence_number_shapes(
     cli: CLI, write_profile: Callable[[Any], Path], eligible_data: dict[str, Any], number: str
