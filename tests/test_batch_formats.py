@@ -160,6 +160,14 @@ def test_sarif_validates_and_points_at_the_field_line(cli: CLI) -> None:
     assert run["invocations"][0]["executionSuccessful"] is True
 
 
+def test_sarif_validates_with_an_independent_sarif_model(cli: CLI) -> None:
+    """Second opinion from sarif-pydantic (the full SARIF 2.1.0 object model from PyPI)."""
+    sarif_pydantic = pytest.importorskip("sarif_pydantic")
+    _, out, _ = cli("eligibility", GAPS, ELIGIBLE, "--as-of", "2026-11-22", "-f", "sarif")
+    log = sarif_pydantic.Sarif.model_validate(json.loads(out))
+    assert log.version == "2.1.0" and len(log.runs[0].results) > 10
+
+
 def test_sarif_reports_broken_profiles_as_notifications(cli: CLI, write_profile: Callable[..., Path]) -> None:
     bad = write_profile(None, "version: 1\ncompany: 5\n")
     code, out, _ = cli("eligibility", bad, ELIGIBLE, "--as-of", "2026-11-22", "-f", "sarif")
