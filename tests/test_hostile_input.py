@@ -84,7 +84,7 @@ def test_50mb_file_is_refused_without_reading_it(tmp_path: Path) -> None:
     assert big.stat().st_size > 50_000_000
     code, err, seconds, rss_kib = _run_subprocess(big)
     _assert_one_line_exit_2(code, err)
-    assert "larger than" in err and seconds < 5 and rss_kib < 300_000
+    assert "larger than" in err and seconds < 2 and rss_kib < 300_000
 
 
 @pytest.mark.parametrize("style", ["flow", "block"])
@@ -98,7 +98,7 @@ def test_10000_levels_of_nesting(tmp_path: Path, style: str) -> None:
         )
     code, err, seconds, _ = _run_subprocess(deep)
     _assert_one_line_exit_2(code, err)
-    assert seconds < 5 and len(err) < 400
+    assert seconds < 2 and len(err) < 400
 
 
 @pytest.mark.parametrize(

@@ -78,6 +78,7 @@ CASES = [
     ("tiny-font.html", "site.font_size", "fail"),
     ("no-font.html", "site.font_size", "unknown"),
     ("good.html", "site.public_security_number", "pass"),
+    ("plain-number.html", "site.public_security_number", "fail"),
     ("good.html", "site.public_security_link", "pass"),
     ("no-psb-link.html", "site.public_security_link", "fail"),
     ("good.html", "site.company_name", "pass"),
@@ -102,6 +103,30 @@ def test_server_and_saved_file_agree(cli: CLI, base_url: str, page: str) -> None
     served = {k: v["status"] for k, v in _findings(cli, f"{base_url}/{page}").items()}
     saved = {k: v["status"] for k, v in _findings(cli, PAGES / page).items()}
     assert served == saved
+
+
+@pytest.mark.parametrize(("page", "status"), [("licence.html", "pass"), ("good.html", "fail")])
+def test_licence_number_when_the_profile_has_one(
+    cli: CLI,
+    base_url: str,
+    write_profile: Callable[[Any], Path],
+    eligible_data: dict[str, Any],
+    page: str,
+    status: str,
+) -> None:
+    eligible_data["filings"]["icp_licence_number"] = "京ICP证060342号"
+    code, out, _ = cli(
+        "site",
+        f"{base_url}/{page}",
+        "--profile",
+        write_profile(eligible_data),
+        "-f",
+        "json",
+        "--allow-private",
+    )
+    findings = {f["rule"]: f["status"] for f in json.loads(out)["results"][0]["findings"]}
+    assert findings["site.licence_number"] == status
+    assert code == (0 if status == "pass" else 1)
 
 
 def test_charset_from_header_and_redirects(cli: CLI, base_url: str) -> None:
