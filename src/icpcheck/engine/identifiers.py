@@ -1,12 +1,14 @@
 """Operators that check Chinese identifiers, for rules/identifiers.yaml.
 
-USCC and resident ID numbers are validated with python-stdnum (check digits, dates of birth); filing,
-licence and public-security numbers with their published shapes. Each `*_valid` operator compares the
-check's outcome with the rule's value (normally `true`); `*_province` operators take a province key.
+USCC numbers are validated with python-stdnum; resident ID numbers by their length, date of birth, check
+digit and province prefix (GB 11643); filing, licence and public-security numbers with their published
+shapes. Each `*_valid` operator compares the check's outcome with the rule's value (normally `true`);
+`*_province` operators take a province key.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -29,10 +31,41 @@ def _uscc_valid(value: Any, expected: Any) -> bool:
     return bool(uscc.is_valid(str(value))) == bool(expected)
 
 
-def _resident_id_valid(value: Any, expected: Any) -> bool:
-    from stdnum.cn import ric
+RESIDENT_ID = re.compile(r"^(?P<province>\d{2})\d{4}(?P<birth>\d{8})\d{3}[\dX]$")
+# Residence permits of Hong Kong, Macao and Taiwan residents carry 81/82/83 (港澳台居民居住证申领发放办法).
+PERMIT_PREFIXES = ("81", "82", "83")
 
-    return bool(ric.is_valid(str(value))) == bool(expected)
+
+def _resident_id_valid(value: Any, expected: Any) -> bool:
+    """GB 11643: 18 characters, a real date of birth, the ISO 7064 MOD 11-2 check digit, a province prefix.
+
+    The district code (digits 3–6) is not checked against a table: it is the code of the place of first
+    registration, and python-stdnum's table rejects real numbers whose district is newer than the birth
+    year (浦东新区 310115 for a person born in 1988 who registered later).
+    """
+    match = RESIDENT_ID.match(str(value).strip().upper())
+    if match is None:
+        return not expected
+    number = match.group(0)
+    weighted = sum(int(digit) * pow(2, 17 - i, 11) for i, digit in enumerate(number[:17]))
+    check = (12 - weighted % 11) % 11
+    ok = number[17] == ("X" if check == 10 else str(check))
+    ok = ok and _date(match["birth"]) and match["province"] in (*_divisions(), *PERMIT_PREFIXES)
+    return ok == bool(expected)
+
+
+def _date(text: str) -> bool:
+    try:
+        dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
+    except ValueError:
+        return False
+    return True
+
+
+def _divisions() -> list[str]:
+    from icpcheck.provinces import province_table
+
+    return [str(p.extra.get("division_code")) for p in province_table().provinces.values()]
 
 
 def _mobile_valid(value: Any, expected: Any) -> bool:
