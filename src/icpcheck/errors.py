@@ -37,8 +37,10 @@ class IcpcheckError(Exception):
                 if self.column is not None:
                     where += f":{self.column}"
             where += ": "
+        from icpcheck.textsafe import printable
+
         field = f"{self.field}: " if self.field else ""
-        return f"{where}{field}{self.message}"
+        return printable(f"{where}{field}{self.message}", one_line=True)
 
 
 class ProfileError(IcpcheckError):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 import sys
 from enum import Enum
@@ -97,6 +98,10 @@ def _root(
 
 def run(argv: list[str]) -> int:
     """Run the CLI; every failure becomes one line on stderr and an exit code."""
+    for stream in (sys.stdout, sys.stderr):
+        # A file name that is not UTF-8 reaches JSON as a lone surrogate: write it as an escape, not a crash.
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
     try:
         result = app(args=argv, prog_name="icpcheck", standalone_mode=False)
         return int(result) if isinstance(result, int) else EXIT_OK
@@ -121,8 +126,10 @@ def run(argv: list[str]) -> int:
             return _usage_error(exc)
         if _state["debug"] or "--debug" in argv:
             raise
+        from icpcheck.textsafe import printable
+
         print(
-            f"icpcheck: internal error: {type(exc).__name__}: {exc} "
+            f"icpcheck: internal error: {type(exc).__name__}: {printable(str(exc), one_line=True)} "
             "(please report it with the command and input; rerun with --debug for the traceback)",
             file=sys.stderr,
         )
@@ -130,8 +137,10 @@ def run(argv: list[str]) -> int:
 
 
 def _usage_error(exc: Exception) -> int:
+    from icpcheck.textsafe import printable
+
     ctx = getattr(exc, "ctx", None)
-    message = exc.format_message()  # type: ignore[attr-defined]
+    message = printable(exc.format_message())  # type: ignore[attr-defined]
     if type(exc).__name__ == "NoArgsIsHelpError":  # `icpcheck` or `icpcheck rules` alone: show the help
         print(message, file=sys.stderr)
         return EXIT_INPUT

@@ -183,7 +183,7 @@ def open_output(path: str | None) -> Iterator[TextIO]:
     from icpcheck.errors import UsageError
 
     try:
-        fh = open(path, "w", encoding="utf-8")  # noqa: SIM115 - closed below
+        fh = open(path, "w", encoding="utf-8", errors="backslashreplace")  # noqa: SIM115 - closed below
     except OSError as exc:
         raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
     with fh:

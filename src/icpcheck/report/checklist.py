@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 from icpcheck.materials import Checklist
+from icpcheck.textsafe import rich_text
 
 _HEAD = {
     "zh": {
@@ -57,25 +58,24 @@ def _header(checklist: Checklist, lang: str) -> str:
 
 def render_text(checklist: Checklist, lang: str, *, color: bool = False) -> str:
     from rich.console import Console
-    from rich.markup import escape
 
     h = _HEAD[lang]
     buffer = io.StringIO()
     console = Console(
         file=buffer, force_terminal=color, no_color=not color, width=100, highlight=False, soft_wrap=True
     )
-    console.print(f"[bold]{escape(_header(checklist, lang))}[/]")
+    console.print(f"[bold]{rich_text(_header(checklist, lang))}[/]")
     for n, item in enumerate(checklist.items, 1):
         mark = "[green]■[/]" if item.required else "[yellow]□[/]"
         tag = h["required"] if item.required else h["conditional"]
         console.print(
-            f" {n:>2}. {mark} {escape(_title(item.title, item.title_en, lang))} [dim]({tag}; {item.id})[/]"
+            f" {n:>2}. {mark} {rich_text(_title(item.title, item.title_en, lang))} [dim]({tag}; {item.id})[/]"
         )
         if item.why:
-            console.print(f"       {h['why']}: {escape(item.why)}")
+            console.print(f"       {h['why']}: {rich_text(item.why)}")
         if item.notes:
-            console.print(f"       {h['notes']}: {escape(item.notes)}")
-        console.print(f"       [dim]{h['source']}: {escape(item.source)}[/]")
+            console.print(f"       {h['notes']}: {rich_text(item.notes)}")
+        console.print(f"       [dim]{h['source']}: {rich_text(item.source)}[/]")
     return buffer.getvalue()
 
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from icpcheck.report.model import Finding, Report, Result, Status, Verdict
 from icpcheck.report.writers import record_verdicts
+from icpcheck.textsafe import rich_text
 
 if TYPE_CHECKING:  # rich is imported when a report is rendered, not at start-up
     from rich.console import Console
@@ -86,11 +87,9 @@ def render_text(
 
 
 def _render_result(console: Console, result: Result, labels: dict[str, str], report: Report) -> None:
-    from rich.markup import escape
-
     verdict = result.verdict
     head = (
-        f"[bold]{escape(result.profile)}[/] · {labels[result.type]} · "
+        f"[bold]{rich_text(result.profile)}[/] · {labels[result.type]} · "
         f"{labels['province']} {result.province or '-'} · {labels['as_of']} {report.as_of.isoformat()}  "
         f"[{VERDICT_STYLE[verdict]}]{labels[verdict.value]}[/]"
     )
@@ -104,19 +103,17 @@ def _render_result(console: Console, result: Result, labels: dict[str, str], rep
 
 
 def _render_finding(console: Console, f: Finding, labels: dict[str, str]) -> None:
-    from rich.markup import escape
-
     icon, style = ICONS[f.status]
     sev = "" if f.status is Status.PASS else f" [dim]({f.severity.value})[/]"
-    console.print(f"  [{style}]{icon}[/] [bold]{f.rule}[/] {escape(f.title)}{sev}")
+    console.print(f"  [{style}]{icon}[/] [bold]{f.rule}[/] {rich_text(f.title)}{sev}")
     if f.status in (Status.FAIL, Status.UNKNOWN, Status.WAIVED):
-        console.print(f"      {escape(f.message)}")
+        console.print(f"      {rich_text(f.message)}")
         detail = _detail(f)
         if detail:
-            console.print(f"      [dim]{escape(detail)}[/]")
+            console.print(f"      [dim]{rich_text(detail)}[/]")
         if f.remediation:
-            console.print(f"      → {labels['fix']}: {escape(f.remediation)}")
-        console.print(f"      [dim]{labels['source']}: {escape(f.source)}[/]")
+            console.print(f"      → {labels['fix']}: {rich_text(f.remediation)}")
+        console.print(f"      [dim]{labels['source']}: {rich_text(f.source)}[/]")
 
 
 def _detail(f: Finding) -> str:
@@ -172,13 +169,13 @@ class TextWriter:
             table.add_column(labels[t])
         for path, verdicts in self.ctx.verdicts:
             if "error" in verdicts:
-                table.add_row(path, *([f"[red]{labels['error']}[/]"] * len(types)))
+                table.add_row(rich_text(path), *([f"[red]{labels['error']}[/]"] * len(types)))
                 continue
             cells = [
                 f"[{VERDICT_STYLE[Verdict(verdicts[t])]}]{labels[verdicts[t]]}[/]" if t in verdicts else "-"
                 for t in types
             ]
-            table.add_row(path, *cells)
+            table.add_row(rich_text(path), *cells)
         buffer = io.StringIO()
         console = Console(file=buffer, force_terminal=self.ctx.color, no_color=not self.ctx.color, width=120)
         console.print(table)

@@ -11,6 +11,8 @@ import importlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
+from icpcheck.textsafe import printable
+
 if TYPE_CHECKING:
     from icpcheck.batch import ProfileOutcome
     from icpcheck.engine import RuleSet
@@ -42,10 +44,29 @@ class Writer(Protocol):
     def end(self) -> str: ...
 
 
+# Formats read by people (or parsed as XML) carry no control characters; text escapes its values itself
+# (its own colour codes must survive), JSON and SARIF escape them by the JSON rules.
+_PRINTABLE = {"markdown", "github", "junit"}
+
+
 def make_writer(name: str, ctx: WriterContext) -> Writer:
     module, cls = FORMATS[name].split(":")
     writer: Writer = getattr(importlib.import_module(module), cls)(ctx)
-    return writer
+    return _Printable(writer) if name in _PRINTABLE else writer
+
+
+@dataclass(slots=True)
+class _Printable:
+    writer: Writer
+
+    def begin(self) -> str:
+        return printable(self.writer.begin())
+
+    def add(self, outcome: ProfileOutcome) -> str:
+        return printable(self.writer.add(outcome))
+
+    def end(self) -> str:
+        return printable(self.writer.end())
 
 
 def record_verdicts(ctx: WriterContext, outcome: ProfileOutcome) -> None:

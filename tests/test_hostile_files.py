@@ -1,0 +1,87 @@
+"""Hostile files, terminals and outputs: control characters, deep nesting, FIFOs, outputs that are inputs."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from conftest import ELIGIBLE, EXAMPLES
+
+CLI = Callable[..., tuple[int, str, str]]
+ESCAPES = "\x1b]0;pwned\x07\x1b[2J\x9b31m\u202e\x00\x85"
+# What must never reach a terminal or an XML document raw.
+RAW = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def _one_error_line(code: int, err: str) -> str:
+    assert code == 2, err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1, err
+    return err
+
+
+# --- terminal escapes and control characters ------------------------------------------------------------
+
+
+def test_printable_escapes_what_a_terminal_or_xml_would_obey() -> None:
+    from icpcheck.textsafe import printable
+
+    shown = printable("a\x1b[2Jb\x9b\u202ec\udcffd\n\te\r")
+    assert shown == "a\\x1b[2Jb\\x9b\\u202ec\\xffd\n\te\\r"
+    assert printable("x\ny", one_line=True) == "x\\ny"
+    assert printable(shown) == shown  # idempotent: safe to apply at several layers
+
+
+@pytest.fixture
+def evil_profile(tmp_path: Path) -> Path:
+    """A profile with gaps whose file name carries escapes (it is echoed by every format)."""
+    path = tmp_path / f"evil{ESCAPES.replace(chr(0), '')}.yaml"
+    shutil.copy(EXAMPLES / "beijing-licence-gaps.yaml", path)
+    return path
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "github", "junit"])
+def test_human_formats_never_print_control_characters(cli: CLI, evil_profile: Path, fmt: str) -> None:
+    _, out, err = cli("eligibility", evil_profile, "-f", fmt, "--as-of", "2026-11-22", "--lang", "en")
+    assert "Traceback" not in err
+    assert out and not RAW.search(out.replace("\n", "").replace("\t", "")), repr(out)
+    assert "\\x1b]0;pwned\\x07" in out  # shown, visibly, not dropped
+    if fmt == "junit":
+        ET.fromstring(out.encode("utf-8"))  # valid XML 1.0
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif"])
+def test_machine_formats_stay_valid_and_keep_the_value(cli: CLI, evil_profile: Path, fmt: str) -> None:
+    _, out, _ = cli("eligibility", evil_profile, "-f", fmt, "--as-of", "2026-11-22")
+    assert "\x1b" not in out  # JSON escapes it
+    assert "\\u001b]0;pwned" in out and json.loads(out)
+
+
+def test_error_lines_escape_file_names_and_values(cli: CLI, tmp_path: Path) -> None:
+    bad = tmp_path / "x\x1b]0;pwned\x07.yaml"
+    bad.write_text('version: 1\ncompany:\n  province: "\\e[2J\\x9b\\u202e"\n', encoding="utf-8")
+    for fmt in ("text", "junit", "markdown", "github"):
+        _, out, err = cli("eligibility", bad, "-f", fmt)
+        assert not RAW.search(err.rstrip("\n")), repr(err)
+        assert not RAW.search(out.replace("\n", "")), repr(out)
+        assert "x\\x1b]0;pwned\\x07.yaml" in err
+    _one_error_line(*cli("eligibility", bad)[::2])
+
+
+def test_undecodable_file_name_is_shown_not_a_crash(cli: CLI, tmp_path: Path) -> None:
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    name = b"caf\xe9.yaml"
+    shutil.copy(EXAMPLES / "missing-data.yaml", bytes(folder) + b"/" + name)
+    shutil.copy(ELIGIBLE, folder / "b.yaml")
+    for fmt in ("text", "json", "sarif", "junit", "markdown", "github"):
+        code, out, err = cli("eligibility", folder, "-f", fmt, "--as-of", "2026-11-22")
+        assert code in (0, 1) and "internal error" not in err, err
+        assert "caf\\xe9.yaml" in out or "caf\\udce9.yaml" in out, out
+        if fmt in ("json", "sarif"):
+            json.loads(out)
