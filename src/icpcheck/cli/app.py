@@ -67,6 +67,16 @@ def parse_date(value: str | None, option: str = "--as-of") -> dt.date:
         raise UsageError(f"{option}: not a date YYYY-MM-DD ({value!r})") from None
 
 
+MAX_TIMEOUT = 3600.0
+
+
+def check_timeout(value: float, option: str = "--timeout") -> float:
+    """Seconds for network waits: more than 0, finite, at most an hour (nan and inf are refused too)."""
+    if not 0 < value <= MAX_TIMEOUT:
+        raise UsageError(f"{option}: must be more than 0 and at most {MAX_TIMEOUT:g} seconds, not {value:g}")
+    return value
+
+
 LangOption = Annotated[
     Lang | None, typer.Option("--lang", help="Report language (default: from the locale, else zh).")
 ]

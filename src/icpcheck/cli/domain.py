@@ -7,7 +7,16 @@ from typing import Annotated, Any
 
 import typer
 
-from icpcheck.cli.app import EXIT_GAPS, EXIT_OK, AsOfOption, Lang, app, default_lang, parse_date
+from icpcheck.cli.app import (
+    EXIT_GAPS,
+    EXIT_OK,
+    AsOfOption,
+    Lang,
+    app,
+    check_timeout,
+    default_lang,
+    parse_date,
+)
 
 DOMAIN_RULES = ("filing.domain_*", "licence.domain_*")
 
@@ -46,7 +55,7 @@ def domain(
 
     day = parse_date(as_of)
     language = (lang or default_lang()).value
-    facts = lookup_many(names, timeout=timeout, use_cache=not no_cache, offline=offline)
+    facts = lookup_many(names, timeout=check_timeout(timeout), use_cache=not no_cache, offline=offline)
     ruleset = load_ruleset()
     report: list[dict[str, Any]] = []
     ok = True

@@ -8,7 +8,16 @@ from typing import Annotated
 
 import typer
 
-from icpcheck.cli.app import EXIT_GAPS, EXIT_OK, AsOfOption, Lang, app, default_lang, parse_date
+from icpcheck.cli.app import (
+    EXIT_GAPS,
+    EXIT_OK,
+    AsOfOption,
+    Lang,
+    app,
+    check_timeout,
+    default_lang,
+    parse_date,
+)
 
 
 class SiteFormat(str, Enum):
@@ -53,7 +62,7 @@ def site_command(
         from icpcheck.profile import load_profile
 
         loaded = load_profile(profile)
-    page = load_page(target, timeout=timeout, allow_private=allow_private)
+    page = load_page(target, timeout=check_timeout(timeout), allow_private=allow_private)
     assert isinstance(page, Page)
     findings = check_page(page, loaded.profile if loaded else None, language)
     report = Report(parse_date(as_of), [Result(page.source, "site", None, findings)])

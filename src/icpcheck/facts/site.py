@@ -1,8 +1,9 @@
 """Homepage facts: fetch a page (or read a saved file) and find what its footer discloses.
 
-httpx does the fetching (timeouts, streamed size limit, redirects followed one by one so each hop can be
-checked against private addresses); the standard library's html.parser is enough to read footers and links
-and needs no compiled dependency.
+httpcore (with httpx's URL parsing) does the fetching: a streamed size limit, one deadline for the whole
+fetch, redirects followed one by one, and every host resolved once, checked against non-public addresses
+and connected to at the checked address (no DNS rebinding). The standard library's html.parser is enough
+to read footers and links and needs no compiled dependency.
 """
 
 from __future__ import annotations
@@ -11,10 +12,12 @@ import ipaddress
 import os
 import re
 import socket
+import time
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urljoin, urlparse
+from typing import Any
+from urllib.parse import urljoin
 
 from icpcheck.errors import IcpcheckError
 
@@ -60,6 +63,7 @@ class _Reader(HTMLParser):
         self.styles: list[str] = []
         self.scripts = 0
         self.stack: list[tuple[str, bool, float | None]] = []  # tag, in footer, font px
+        self.open: dict[str, int] = {}  # tag -> how many are on the stack: unmatched end tags cost O(1)
         self.skip = 0
         self.link: tuple[str, float | None, list[str]] | None = None
 
@@ -82,6 +86,7 @@ class _Reader(HTMLParser):
         px = float(font.group(1)) if font else parent_font
         if tag not in ("br", "img", "meta", "link", "input", "hr"):
             self.stack.append((tag, is_footer, px))
+            self.open[tag] = self.open.get(tag, 0) + 1
         if tag == "a":
             self.link = (a.get("href", ""), px, [])
 
@@ -93,9 +98,12 @@ class _Reader(HTMLParser):
             href, px, parts = self.link
             self.links.append(Link(href, "".join(parts).strip(), px))
             self.link = None
-        for i in range(len(self.stack) - 1, -1, -1):
-            if self.stack[i][0] == tag:
-                del self.stack[i:]
+        if not self.open.get(tag):
+            return
+        while True:  # each element is popped once: linear over the page
+            popped = self.stack.pop()[0]
+            self.open[popped] -= 1
+            if popped == tag:
                 break
 
     def handle_data(self, data: str) -> None:
@@ -146,50 +154,171 @@ def read_file(path: Path) -> Page:
     return parse_html(decode(raw), str(path))
 
 
-def _check_host(url: str, allow_private: bool) -> None:
-    host = urlparse(url).hostname or ""
-    if allow_private or os.environ.get("ICPCHECK_ALLOW_PRIVATE") == "1":
-        return
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
+# IPv6 prefixes that carry an IPv4 address in their last 32 bits (NAT64, RFC 6052 and RFC 8215).
+_NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
+
+
+def refused_address(address: str) -> str | None:
+    """Why an address must not be fetched (not globally routable, itself or the IPv4 address it carries)."""
+    ip = ipaddress.ip_address(address.split("%")[0])
+    embedded: list[ipaddress.IPv4Address] = []
+    if isinstance(ip, ipaddress.IPv6Address):
+        embedded += [a for a in (ip.ipv4_mapped, ip.sixtofour) if a is not None]
+        embedded += list(ip.teredo or ())
+        if any(ip in net for net in _NAT64):
+            embedded.append(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
+    for candidate in (ip, *embedded):
+        if not candidate.is_global or candidate.is_multicast:
+            return f"{ip} is not a public address" + (f" ({candidate})" if candidate != ip else "")
+    return None
+
+
+def _resolve(host: str) -> list[str]:
+    """Every address of the host, resolved once per fetch (tests replace this to simulate DNS)."""
+    return [str(info[4][0]) for info in socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)]
+
+
+def _pin(url: str, host: str, allow_private: bool) -> str:
+    """Resolve once, refuse private addresses, return the address the connection must use."""
     try:
-        addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
-    except OSError as exc:
-        raise SiteError(f"cannot resolve {host}: {exc}") from None
-    for address in addresses:
-        ip = ipaddress.ip_address(str(address).split("%")[0])
-        if ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved:
-            raise SiteError(f"{url}: {host} is a private address ({ip}); use --allow-private to check it")
+        addresses = _resolve(host)
+    except (OSError, UnicodeError) as exc:
+        raise SiteError(f"{url}: cannot resolve {host}: {exc}") from None
+    if not addresses:
+        raise SiteError(f"{url}: cannot resolve {host}")
+    if not (allow_private or os.environ.get("ICPCHECK_ALLOW_PRIVATE") == "1"):
+        for address in addresses:
+            why = refused_address(address)
+            if why:
+                raise SiteError(f"{url}: {host} resolves to a private address: {why}; use --allow-private")
+    return addresses[0].split("%")[0]
+
+
+def _network(pins: dict[str, str], deadline: float) -> Any:
+    """An httpcore network backend that connects only to the pinned addresses and stops at the deadline.
+
+    Pinning at the socket keeps the URL, the Host header and TLS (SNI, certificate name) on the host name,
+    while the connection goes to the address that was checked: a second DNS answer is never used.
+    """
+    import httpcore
+
+    def left(timeout: float | None, error: type[Exception]) -> float:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise error("the whole fetch took longer than --timeout")
+        return remaining if timeout is None else min(timeout, remaining)
+
+    class Stream(httpcore.NetworkStream):
+        def __init__(self, inner: httpcore.NetworkStream) -> None:
+            self.inner = inner
+
+        def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+            return self.inner.read(max_bytes, left(timeout, httpcore.ReadTimeout))
+
+        def write(self, buffer: bytes, timeout: float | None = None) -> None:
+            self.inner.write(buffer, left(timeout, httpcore.WriteTimeout))
+
+        def close(self) -> None:
+            self.inner.close()
+
+        def start_tls(
+            self, ssl_context: Any, server_hostname: str | None = None, timeout: float | None = None
+        ) -> httpcore.NetworkStream:
+            tls = self.inner.start_tls(ssl_context, server_hostname, left(timeout, httpcore.ConnectTimeout))
+            return Stream(tls)
+
+        def get_extra_info(self, info: str) -> Any:
+            return self.inner.get_extra_info(info)
+
+    class Backend(httpcore.SyncBackend):
+        def connect_tcp(
+            self,
+            host: str,
+            port: int,
+            timeout: float | None = None,
+            local_address: str | None = None,
+            socket_options: Any = None,
+        ) -> httpcore.NetworkStream:
+            address = pins.get(host)
+            if address is None:  # never happens: every hop is pinned before its request
+                raise httpcore.ConnectError(f"{host} was not checked")
+            inner = super().connect_tcp(
+                address, port, left(timeout, httpcore.ConnectTimeout), local_address, socket_options
+            )
+            return Stream(inner)
+
+    return Backend()
 
 
 def fetch(url: str, *, timeout: float = 10.0, allow_private: bool = False) -> Page:
-    """GET the page; redirects are followed one hop at a time, each checked; size and time are bounded."""
+    """GET the page. Redirects are followed one hop at a time; each host is resolved once, checked and
+    connected to at that address; `timeout` bounds the whole fetch (all hops, connects and reads)."""
     try:
+        import httpcore
         import httpx
     except ImportError:
         raise SiteError(
             "fetching pages needs httpx: pip install 'icpcheck[site]' (saved .html files work without)"
         ) from None
+    deadline = time.monotonic() + timeout
+    pins: dict[str, str] = {}
     current = url
-    with httpx.Client(timeout=timeout, follow_redirects=False, headers={"User-Agent": "icpcheck"}) as client:
+    with httpcore.ConnectionPool(network_backend=_network(pins, deadline), retries=0) as pool:
         for _ in range(MAX_REDIRECTS + 1):
-            _check_host(current, allow_private)
             try:
-                with client.stream("GET", current) as response:
-                    if response.is_redirect:
-                        current = urljoin(current, response.headers.get("location", ""))
-                        continue
-                    if response.status_code >= 400:
-                        raise SiteError(f"{current}: HTTP {response.status_code}")
-                    kind = response.headers.get("content-type", "")
-                    if kind and "html" not in kind.lower():
-                        raise SiteError(f"{current}: not an HTML page ({kind.split(';')[0]})")
-                    raw = b""
-                    for chunk in response.iter_bytes():
-                        raw += chunk
-                        if len(raw) > MAX_BYTES:
-                            raise SiteError(f"{current}: page larger than {MAX_BYTES:,} bytes")
-                    return parse_html(decode(raw, kind), current)
-            except httpx.TimeoutException:
-                raise SiteError(f"{current}: no answer within {timeout:g} s") from None
-            except httpx.HTTPError as exc:
-                raise SiteError(f"{current}: {type(exc).__name__}: {exc}") from None
+                target = httpx.URL(current)
+            except httpx.InvalidURL as exc:
+                raise SiteError(f"{current}: not a valid URL ({exc})") from None
+            if target.scheme not in ("http", "https") or not target.host:
+                raise SiteError(f"{current}: only http(s) URLs with a host can be fetched")
+            host = target.raw_host.decode("ascii")
+            if host not in pins:
+                pins[host] = _pin(current, host, allow_private)
+            try:
+                page = _get(pool, target, current, deadline)
+            except httpcore.TimeoutException:
+                raise SiteError(f"{current}: no complete answer within {timeout:g} s") from None
+            except httpcore.ProtocolError as exc:
+                raise SiteError(f"{current}: broken HTTP answer ({exc})") from None
+            except (httpcore.NetworkError, httpcore.UnsupportedProtocol, OSError) as exc:
+                raise SiteError(f"{current}: {type(exc).__name__}: {exc or 'connection failed'}") from None
+            if isinstance(page, Page):
+                return page
+            current = urljoin(current, page)
     raise SiteError(f"{url}: more than {MAX_REDIRECTS} redirects")
+
+
+def _get(pool: Any, target: Any, current: str, deadline: float) -> Page | str:
+    """One request: the page, or the next URL of a redirect."""
+    import httpcore
+
+    host = target.raw_host
+    authority = (b"[" + host + b"]" if b":" in host else host) + (
+        b":%d" % target.port if target.port else b""
+    )
+    request_url = httpcore.URL(scheme=target.raw_scheme, host=host, port=target.port, target=target.raw_path)
+    headers = [(b"Host", authority), (b"User-Agent", b"icpcheck"), (b"Accept", b"text/html")]
+    tls = {"sni_hostname": host.decode()}
+    with pool.stream("GET", request_url, headers=headers, extensions=tls) as response:
+        status = response.status
+        fields = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in response.headers}
+        if status in (301, 302, 303, 307, 308):
+            location: str = fields.get("location", "").strip()
+            if not location:
+                raise SiteError(f"{current}: HTTP {status} redirect without a Location header")
+            return location
+        if status >= 400:
+            raise SiteError(f"{current}: HTTP {status}")
+        kind = fields.get("content-type", "")
+        media = kind.split(";", 1)[0].strip().lower()
+        if kind and media not in _HTML_TYPES:
+            raise SiteError(f"{current}: not an HTML page ({media or kind})")
+        raw = bytearray()
+        for chunk in response.iter_stream():
+            raw += chunk
+            if len(raw) > MAX_BYTES:
+                raise SiteError(f"{current}: page larger than {MAX_BYTES:,} bytes")
+            if time.monotonic() > deadline:
+                raise httpcore.ReadTimeout("the whole fetch took longer than --timeout")
+        return parse_html(decode(bytes(raw), kind), current)
