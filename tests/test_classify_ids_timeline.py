@@ -116,25 +116,6 @@ def test_identifier_rules_catch_bad_values(
     assert _status(cli, write_profile(eligible_data), rule) == "fail"
 
 
-@pytest.mark.parametrize(
-    ("number", "status"),
-    [
-        # Real numbers whose district code is newer than the birth year (浦东新区 310115 dates from 1993,
-        # 深圳福田 440306 from 1990): GB 11643 assigns the code of the registration place, so both are valid.
-        ("310115198804123014", "pass"),
-        ("440306198001011231", "pass"),
-        ("11010819850612456x", "fail"),  # lower-case x where the check digit is 0
-        ("990101198001010006", "fail"),  # correct check digit, but 99 is no province
-        ("11010819850612456", "fail"),  # 17 characters
-    ],
-)
-def test_resident_id_checks_shape_date_check_digit_and_province_only(
-    cli: CLI, write_profile: Callable[[Any], Path], eligible_data: dict[str, Any], number: str, status: str
-) -> None:
-    eligible_data["people"]["site_owner"]["id_number"] = number
-    assert _status(cli, write_profile(eligible_data), "filing.person_ids_valid") == status
-
-
 def test_identifier_rules_on_missing_values(cli: CLI) -> None:
     """Absent numbers the filing needs are unknown (never a silent pass); absent optional numbers skip."""
     missing = EXAMPLES / "missing-data.yaml"
