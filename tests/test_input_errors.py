@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 
+from conftest import ELIGIBLE
+
 CLI = Callable[..., tuple[int, str, str]]
 
 
@@ -120,6 +122,49 @@ def test_gbk_profile_is_read(cli: CLI, tmp_path: Path) -> None:
     code, out, err = cli("eligibility", path, "-f", "json", "--as-of", "2026-11-22")
     assert code == 1 and err == ""
     assert json.loads(out)["results"][0]["profile"] == str(path)
+
+
+# Lines a Windows editor saves as GBK whose bytes partly form valid UTF-8 Chinese (电话 → 绰, 注册 → 注, …);
+# the first is seed 000's own wording, the last a whole line that is valid UTF-8 by accident.
+GBK_TEXTS = [
+    "# 北京管局电话：010-63310094",
+    "# 1）网站首页，明示ICP备案号，公司名称、地址、电话",
+    "# 域名注册证书；联系电话：010-62345678",
+    "# 广州市天河区珠江新城；注意：社保人数须连续三个月",
+    "# 郑十一",
+]
+
+
+@pytest.mark.parametrize("text", GBK_TEXTS, ids=[f"text{i}" for i in range(len(GBK_TEXTS))])
+def test_gbk_profile_with_accidental_utf8_is_read(cli: CLI, tmp_path: Path, text: str) -> None:
+    path = tmp_path / "gbk.yaml"
+    path.write_bytes(f"{text}\n{ELIGIBLE.read_text(encoding='utf-8')}".encode("gbk"))
+    code, out, err = cli("eligibility", path, "-f", "json", "--as-of", "2026-11-22")
+    assert code == 0 and err == "", err
+    assert json.loads(out)["results"][0]["verdict"] == "eligible"
+
+
+def _eligible_lines() -> list[str]:
+    return ELIGIBLE.read_text(encoding="utf-8").splitlines(keepends=True)
+
+
+def test_gbk_pasted_into_utf8_points_at_the_first_pasted_line(cli: CLI, tmp_path: Path) -> None:
+    lines = _eligible_lines()
+    pasted = "# 郑十一\n# 联系电话：010-62345678\n"  # the first line is valid UTF-8 by accident
+    path = tmp_path / "mixed.yaml"
+    path.write_bytes("".join(lines).encode("utf-8") + pasted.encode("gbk"))
+    err = _one_line_error(cli, "eligibility", path)
+    assert f"mixed.yaml:{len(lines) + 1}: mixed encodings" in err and "GBK" in err
+
+
+def test_utf8_pasted_into_gbk_points_at_the_utf8_line(cli: CLI, tmp_path: Path) -> None:
+    lines = _eligible_lines()
+    number = next(i for i, line in enumerate(lines, 1) if line.startswith("  address:"))
+    raw = b"".join(line.encode("utf-8" if i == number else "gbk") for i, line in enumerate(lines, 1))
+    path = tmp_path / "mixed.yaml"
+    path.write_bytes(raw)
+    err = _one_line_error(cli, "eligibility", path)
+    assert f"mixed.yaml:{number}: mixed encodings" in err and "UTF-8" in err
 
 
 def test_bad_as_of(cli: CLI) -> None:

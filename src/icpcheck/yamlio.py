@@ -92,32 +92,83 @@ def decode(raw: bytes, name: str, error: type[IcpcheckError] = ProfileError) -> 
         raise error("contains NUL bytes: this is not a text file", file=name)
     try:
         return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        utf8_error = exc
-    line = raw[: utf8_error.start].count(b"\n") + 1
-    if _has_cjk(raw.decode("utf-8", errors="ignore")):
-        raise error(
-            "mixed encodings: part of the file is UTF-8 Chinese, part is not (e.g. GBK pasted in); "
-            "re-save the whole file as UTF-8",
-            file=name,
-            line=line,
-        )
-    try:
-        text = raw.decode("gb18030")
     except UnicodeDecodeError:
-        text = ""
-    if _has_cjk(text):
-        return text  # saved as GBK/GB18030 by a Windows tool: read it as such
-    raise error(
-        f"not UTF-8 text (byte 0x{raw[utf8_error.start]:02x} at offset {utf8_error.start}); "
+        pass
+    return _decode_gbk(raw, name, error)
+
+
+def _decode_gbk(raw: bytes, name: str, error: type[IcpcheckError]) -> str:
+    """A file that is not all UTF-8: GB18030/GBK as saved by a Windows tool, decided line by line.
+
+    GBK bytes often form valid UTF-8 by accident (电话 holds the UTF-8 of 绰), so a line that decodes both
+    ways goes to the reading with more common Chinese. Lines of both kinds make a mixed file; the error
+    names the first line of the rarer kind, the part that was pasted in.
+    """
+    lines = raw.split(b"\n")
+    texts: list[str] = []
+    kinds: dict[str, list[int]] = {"UTF-8": [], "GBK": []}
+    for number, line in enumerate(lines, 1):
+        if line.isascii():
+            texts.append(line.decode("ascii"))
+            continue
+        as_utf8, as_gbk = _try_decode(line, "utf-8"), _try_decode(line, "gb18030")
+        if as_gbk is not None and (as_utf8 is None or _common(as_gbk) > _common(as_utf8)):
+            kinds["GBK"].append(number)
+            texts.append(as_gbk)
+        elif as_utf8 is not None:
+            kinds["UTF-8"].append(number)
+            texts.append(as_utf8)
+        else:
+            raise _not_utf8(lines, number, name, error)
+    utf8, gbk = kinds["UTF-8"], kinds["GBK"]
+    if utf8 and gbk:
+        rare, usual = ("UTF-8", "GBK") if (len(utf8), -utf8[0]) < (len(gbk), -gbk[0]) else ("GBK", "UTF-8")
+        raise error(
+            f"mixed encodings: this line is {rare} but {len(kinds[usual])} other line(s) with Chinese are "
+            f"{usual} (pasted in from another file?); re-save the whole file as UTF-8",
+            file=name,
+            line=kinds[rare][0],
+        )
+    if not any(_common(texts[n - 1]) for n in gbk):
+        # No common Chinese where UTF-8 fails: Latin-1 or binary that GB18030 happens to accept.
+        raise _not_utf8(lines, gbk[0], name, error)
+    return "\n".join(texts)
+
+
+def _not_utf8(lines: list[bytes], number: int, name: str, error: type[IcpcheckError]) -> IcpcheckError:
+    line = lines[number - 1]
+    try:
+        line.decode("utf-8")
+        start = 0
+    except UnicodeDecodeError as exc:
+        start = exc.start
+    offset = sum(len(before) + 1 for before in lines[: number - 1]) + start
+    return error(
+        f"not UTF-8 text (byte 0x{line[start]:02x} at offset {offset}); "
         "save it as UTF-8, e.g. `iconv -f GBK -t UTF-8 in.yaml > out.yaml`",
         file=name,
-        line=line,
+        line=number,
     )
 
 
-def _has_cjk(text: str) -> bool:
-    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+def _try_decode(line: bytes, encoding: str) -> str | None:
+    try:
+        return line.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+
+
+def _common(text: str) -> float:
+    """Share of the non-ASCII characters that are common Chinese: GB2312 level-1 hanzi or its punctuation."""
+    wide = [ch for ch in text if ord(ch) > 0x7F]
+    hits = 0
+    for ch in wide:
+        try:
+            lead = ch.encode("gb2312")[0]
+        except UnicodeEncodeError:
+            continue
+        hits += 0xA1 <= lead <= 0xA3 or 0xB0 <= lead <= 0xD7
+    return hits / len(wide) if wide else 0.0
 
 
 def load_yaml_text(text: str, name: str, *, error: type[IcpcheckError] = ProfileError) -> LoadedYaml:
