@@ -81,3 +81,41 @@ def validate_rules(
         f"ok: {len(ruleset.rules)} rules, {len(ruleset.national)} parameters, "
         f"{len(ruleset.overrides)} province override file(s) in {ruleset.directory}"
     )
+
+
+@rules_app.command("coverage")
+def coverage(
+    format_: Annotated[ListFormat, typer.Option("--format", "-f", help="Output format.")] = ListFormat.text,
+    status: Annotated[
+        str | None,
+        typer.Option(
+            help="Only statements with this status (encoded, info_only, not_checkable, superseded, pending)."
+        ),
+    ] = None,
+    lang: LangOption = None,
+) -> None:
+    """The fidelity ledger: each checkable seed statement, what encodes it, and counts per seed and status.
+
+    Exit 2 if the ledger names an ID that does not exist, or a rule, materials item, parameter or guidance
+    entry cites a seed passage that no statement of that seed lists.
+    """
+    from icpcheck.errors import RuleFileError, UsageError
+    from icpcheck.ledger import STATUSES, load_ledger, references, uncited
+    from icpcheck.report.coverage import coverage_json, coverage_markdown, coverage_text
+
+    if status is not None and status not in STATUSES:
+        raise UsageError(f"--status: one of {', '.join(STATUSES)} (not {status!r})")
+    ledger = load_ledger()
+    problems = references(ledger) + uncited(ledger)
+    if problems:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise RuleFileError(f"ledger out of step with the rules: {problems[0]}{more}")
+    if status is not None:
+        ledger.statements = [st for st in ledger.statements if st.status == status]
+    language = (lang or default_lang()).value
+    text = {
+        ListFormat.text: lambda: coverage_text(ledger, language),
+        ListFormat.json: lambda: coverage_json(ledger),
+        ListFormat.markdown: lambda: coverage_markdown(ledger, language),
+    }[format_]()
+    typer.echo(text, nl=False)

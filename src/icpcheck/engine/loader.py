@@ -1,7 +1,7 @@
 """Load and validate the rule set: rule files, named conditions, and layered, dated parameters.
 
 Layout under a rules directory:
-  *.yaml (but provinces.yaml)   rule files: `rules:` (and optional `conditions:` shared by name)
+  *.yaml (but provinces.yaml, ledger.yaml)   rule files: `rules:` (and optional `conditions:` shared by name)
   params/national.yaml          every parameter, with its value(s) and source
   params/<province>.yaml        overrides for one province (only what differs)
 """
@@ -24,7 +24,7 @@ from icpcheck.yamlio import LoadedYaml, dotted, load_yaml_file, parse_dotted
 
 RULE_ID = r"^[a-z][a-z0-9_]*\.[a-z0-9_.]+$"
 PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_.]*)\}")
-NOT_RULE_FILES = {"provinces.yaml"}
+NOT_RULE_FILES = {"provinces.yaml", "ledger.yaml"}  # ledger.yaml: see icpcheck.ledger
 
 
 class StrictModel(BaseModel):
