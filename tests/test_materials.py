@@ -51,7 +51,8 @@ def test_beijing_licence_lists_every_seed_000_item(cli: CLI, province: str) -> N
     assert "不退" in items["licence.bj.articles"]["notes"]
     for item in items.values():
         assert (
-            set(item) == {"id", "title", "title_en", "required", "why", "notes", "source"} and item["source"]
+            set(item) == {"id", "title", "title_en", "required", "why", "notes", "source", "sources"}
+            and item["source"]
         )
 
 

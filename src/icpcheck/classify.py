@@ -16,6 +16,7 @@ from icpcheck.data import rules_dir
 from icpcheck.engine.conditions import Ctx
 from icpcheck.engine.loader import Bilingual, RuleSet, StrictModel, compile_at, format_text, load_spec
 from icpcheck.profile.model import Profile
+from icpcheck.sources import cite, source_refs
 
 
 class ConclusionSpec(StrictModel):
@@ -48,6 +49,7 @@ class Conclusion:
             "explanation": self.explanation,
             "field": self.field,
             "source": self.source,
+            "sources": source_refs(self.source),
         }
 
 
@@ -72,7 +74,6 @@ def classify(profile: Profile, ruleset: RuleSet, as_of: dt.date, lang: str = "zh
             verdict, text = "not_needed", _NOT[lang] + item.decides.get(lang)
         else:
             verdict, text = "undecided", _OPEN[lang] + item.decides.get(lang)
-        out.append(
-            Conclusion(item.id, verdict, title, format_text(text, params, lang), result.field, item.source)
-        )
+        explanation = format_text(text, params, lang)
+        out.append(Conclusion(item.id, verdict, title, explanation, result.field, cite(item.source)))
     return out

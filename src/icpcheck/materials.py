@@ -23,6 +23,7 @@ from icpcheck.engine.loader import Bilingual, RuleSet, StrictModel, compile_at, 
 from icpcheck.engine.paths import compile_path, resolve
 from icpcheck.errors import RuleFileError
 from icpcheck.profile.model import EntityType, Profile
+from icpcheck.sources import cite, source_refs
 
 TYPES = ("filing", "licence")
 _FIELD = re.compile(r"\{([a-z_.]+)\}")
@@ -79,6 +80,7 @@ class ChecklistItem:
             "why": self.why,
             "notes": self.notes,
             "source": self.source,
+            "sources": source_refs(self.source),
         }
 
 
@@ -183,7 +185,7 @@ def _item(material: Material, ctx: Ctx, profile: Profile | None, lang: str) -> C
         required = state is True
         why = "; ".join(r for r in reasons if r) if required else check + (when or spec.title.get(lang))
     notes = spec.notes.get(lang) if spec.notes else ""
-    return ChecklistItem(spec.id, spec.title.zh, spec.title.en, required, why, notes, spec.source)
+    return ChecklistItem(spec.id, spec.title.zh, spec.title.en, required, why, notes, cite(spec.source))
 
 
 def _each(material: Material, ctx: Ctx, profile: Profile, why: str) -> tuple[bool | None, list[str]]:

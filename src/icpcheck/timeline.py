@@ -15,6 +15,7 @@ from pydantic import Field
 from icpcheck.data import rules_dir
 from icpcheck.engine.loader import Bilingual, StrictModel, load_spec
 from icpcheck.provinces import Province
+from icpcheck.sources import cite, source_refs
 
 
 class StepSpec(StrictModel):
@@ -54,6 +55,7 @@ class Step:
             "end_earliest": self.end_earliest.isoformat(),
             "end_latest": self.end_latest.isoformat(),
             "source": self.source,
+            "sources": source_refs(self.source),
         }
 
 
@@ -134,7 +136,7 @@ def plan(kind: str, province: Province, start: dt.date, lang: str = "zh") -> Pla
                 cursor_early,
                 early or cursor_early,
                 late or cursor_late,
-                step.source,
+                cite(step.source),
             )
         )
         cursor_early = early + dt.timedelta(days=1) if early else cursor_early

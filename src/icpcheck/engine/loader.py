@@ -24,7 +24,7 @@ from icpcheck.yamlio import LoadedYaml, dotted, load_yaml_file, parse_dotted
 
 RULE_ID = r"^[a-z][a-z0-9_]*\.[a-z0-9_.]+$"
 PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_.]*)\}")
-NOT_RULE_FILES = {"provinces.yaml", "ledger.yaml"}  # ledger.yaml: see icpcheck.ledger
+NOT_RULE_FILES = {"provinces.yaml", "ledger.yaml", "sources.yaml"}  # see icpcheck.ledger, icpcheck.sources
 
 
 class StrictModel(BaseModel):

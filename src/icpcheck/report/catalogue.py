@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from icpcheck.engine.loader import Rule, RuleSet, format_text
+from icpcheck.sources import cite, source_refs
 
 _TYPE = {"filing": "备案 filing", "licence": "许可证 licence"}
 
@@ -37,7 +38,8 @@ def catalogue_json(rules: list[Rule], ruleset: RuleSet, lang: str) -> str:
             "title": r.spec.title.model_dump(),
             "message": r.spec.message.model_dump(),
             "remediation": r.spec.remediation.model_dump(),
-            "source": r.spec.source,
+            "source": cite(r.spec.source),
+            "sources": source_refs(r.spec.source),
             "provinces": r.spec.provinces,
         }
         for r in rules
@@ -53,7 +55,7 @@ def catalogue_markdown(rules: list[Rule], ruleset: RuleSet, lang: str = "en") ->
         zh, en = (format_text(r.spec.message.get(lang), params, lang) for lang in ("zh", "en"))
         text = f"{zh}<br>{en}"
         rows.append(
-            f"| `{r.id}` | {r.spec.type} | {r.spec.severity} | {_cell(text)} | {_cell(r.spec.source)} |"
+            f"| `{r.id}` | {r.spec.type} | {r.spec.severity} | {_cell(text)} | {_cell(cite(r.spec.source))} |"
         )
     return "\n".join(rows) + "\n"
 
@@ -74,7 +76,7 @@ def rule_detail(rule: Rule, ruleset: RuleSet, province: str | None, lang: str) -
         "",
         f"requirement: {format_text(spec.message.get(lang), params, lang)}",
         f"remediation: {format_text(spec.remediation.get(lang), params, lang)}",
-        f"source:      {spec.source}",
+        f"source:      {cite(spec.source)}",
         f"defined in:  {rule.file}:{rule.line}",
     ]
     if spec.provinces:
@@ -83,7 +85,7 @@ def rule_detail(rule: Rule, ruleset: RuleSet, province: str | None, lang: str) -
         out.append(f"parameters ({province or 'national'}):")
         for name in used:
             p = ruleset.param_spec(name, province)
-            out.append(f"  {name} = {params[name]!r}    [{p.source}]")
+            out.append(f"  {name} = {params[name]!r}    [{cite(p.source)}]")
     if spec.applies:
         out += ["applies when:", _indent(yaml.safe_dump(spec.applies, allow_unicode=True, sort_keys=False))]
     out += ["check:", _indent(yaml.safe_dump(spec.check, allow_unicode=True, sort_keys=False))]

@@ -162,6 +162,7 @@ def write_xlsx(checklist: Checklist, lang: str, path: Path) -> None:
 def catalogue_markdown() -> str:
     """Every item of the materials catalogue, for the README (generated, never hand-copied)."""
     from icpcheck.materials import load_catalogue
+    from icpcheck.sources import cite
 
     rows = ["| ID | document | applies to | when | source |", "|---|---|---|---|---|"]
     for m in load_catalogue():
@@ -177,7 +178,7 @@ def catalogue_markdown() -> str:
             f"{spec.title.zh}<br>{spec.title.en}",
             "; ".join(s for s in scope if s) or "all",
             when,
-            spec.source,
+            cite(spec.source),
         ]
         rows.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
     return "\n".join(rows) + "\n"

@@ -44,7 +44,14 @@ class Finding:
     line: int | None = None  # line of `field` in the profile file, for SARIF/GitHub annotations
     title: str = ""
 
+    def __post_init__(self) -> None:
+        from icpcheck.sources import cite  # here: the registry imports the engine, which imports this module
+
+        self.source = cite(self.source)  # every output names a seed by its title, never a bare "seed 002"
+
     def to_dict(self) -> dict[str, Any]:
+        from icpcheck.sources import source_refs
+
         return {
             "rule": self.rule,
             "status": self.status.value,
@@ -52,6 +59,7 @@ class Finding:
             "message": self.message,
             "remediation": self.remediation,
             "source": self.source,
+            "sources": source_refs(self.source),
             "field": self.field,
             "expected": _jsonable(self.expected),
             "actual": _jsonable(self.actual),

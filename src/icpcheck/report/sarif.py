@@ -38,6 +38,7 @@ class SarifWriter:
 
     def _rules(self) -> list[dict[str, Any]]:
         from icpcheck.engine.loader import format_text
+        from icpcheck.sources import cite
 
         lang = self.ctx.lang
         params = self.ctx.ruleset.params_for(None, self.ctx.as_of)
@@ -46,6 +47,7 @@ class SarifWriter:
             spec = rule.spec
             message = format_text(spec.message.get(lang), params, lang)
             remedy = format_text(spec.remediation.get(lang), params, lang)
+            source = cite(spec.source)
             rules.append(
                 {
                     "id": spec.id,
@@ -53,8 +55,8 @@ class SarifWriter:
                     "shortDescription": {"text": format_text(spec.title.get(lang), params, lang)},
                     "fullDescription": {"text": message},
                     "help": {
-                        "text": f"{message}\n\n{remedy}\n\nSource: {spec.source}",
-                        "markdown": f"{message}\n\n**Fix:** {remedy}\n\n*Source:* {spec.source}",
+                        "text": f"{message}\n\n{remedy}\n\nSource: {source}",
+                        "markdown": f"{message}\n\n**Fix:** {remedy}\n\n*Source:* {source}",
                     },
                     "defaultConfiguration": {"level": _LEVEL[Severity(spec.severity)]},
                     "properties": {"tags": ["icp", spec.type]},

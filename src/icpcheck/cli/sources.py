@@ -1,0 +1,75 @@
+"""`icpcheck sources [KEY]`: the documents and statutes the rules cite, so a reader can look each one up."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated
+
+import typer
+
+from icpcheck.cli.app import LangOption, app, default_lang
+
+
+class SourcesFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+_LABELS = {
+    "zh": {
+        "kind": "类型",
+        "publisher": "发布者",
+        "date": "日期",
+        "url": "地址",
+        "stated_title": "原标题",
+        "seed": "seed",
+        "file": "文件",
+        "notes": "说明",
+    },
+    "en": {
+        "kind": "kind",
+        "publisher": "publisher",
+        "date": "date",
+        "url": "address",
+        "stated_title": "own title",
+        "seed": "seed",
+        "file": "file",
+        "notes": "notes",
+    },
+}
+
+
+@app.command()
+def sources(
+    key: Annotated[
+        str | None,
+        typer.Argument(help='A source key, or a seed as cited ("seed 002" or 002).', show_default=False),
+    ] = None,
+    format_: Annotated[
+        SourcesFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = SourcesFormat.text,
+    lang: LangOption = None,
+) -> None:
+    """List the sources the rules cite (seed documents, statutes, provider documentation) and their titles."""
+    import json
+
+    from icpcheck.sources import find_source, load_sources
+
+    language = (lang or default_lang()).value
+    items = [find_source(key)] if key is not None else list(load_sources())
+    if format_ is SourcesFormat.json:
+        data = [i.to_dict(language) for i in items]
+        typer.echo(json.dumps(data if key is None else data[0], ensure_ascii=False, indent=2))
+        return
+    labels = _LABELS[language]
+    lines: list[str] = []
+    for item in items:
+        lines.append(f"{item.key}  {item.title.get(language)}")
+        if key is None:
+            continue
+        for field, value in item.to_dict(language).items():
+            if field in labels and value:
+                lines.append(f"  {labels[field]}: {value}")
+        if item.cited_as:
+            lines.append("  cited as: " + "; ".join(item.cited_as))
+    typer.echo("\n".join(lines))
