@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from conftest import ELIGIBLE, EXAMPLES
+from conftest import ELIGIBLE, EXAMPLES, ROOT
 
 CLI = Callable[..., tuple[int, str, str]]
 ESCAPES = "\x1b]0;pwned\x07\x1b[2J\x9b31m\u202e\x00\x85"
@@ -85,3 +88,79 @@ def test_undecodable_file_name_is_shown_not_a_crash(cli: CLI, tmp_path: Path) ->
         assert "caf\\xe9.yaml" in out or "caf\\udce9.yaml" in out, out
         if fmt in ("json", "sarif"):
             json.loads(out)
+
+
+# --- deep nesting: refused before libyaml's recursive composer can crash the process ----------------------
+
+
+def _icpcheck(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """The real CLI in a child (a crash cannot take pytest down); the timeout only detects hangs."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    return subprocess.run(
+        [sys.executable, "-m", "icpcheck", *map(str, args)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+        cwd=cwd,
+        env=env,
+    )
+
+
+DEEP = {
+    "flow-seq": "foo: " + "[" * 40_000,
+    "flow-map": "foo: " + "{a: " * 40_000,
+    "block-seq": "- " * 40_000 + "x",
+    "explicit-keys": "? " * 40_000 + "x",
+}
+
+
+@pytest.mark.parametrize("style", DEEP)
+def test_deep_nesting_is_refused_not_a_crash(tmp_path: Path, style: str) -> None:
+    path = tmp_path / "deep.yaml"
+    path.write_text(DEEP[style], encoding="utf-8")
+    proc = _icpcheck("eligibility", path)
+    _one_error_line(proc.returncode, proc.stderr)
+    assert "nested deeper than 64 levels" in proc.stderr and "deep.yaml:1" in proc.stderr
+
+
+def _repo(tmp_path: Path, name: str, text: str) -> Path:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+def test_deep_nesting_in_the_config_file_is_refused(tmp_path: Path) -> None:
+    repo = _repo(tmp_path, ".icpcheck.yaml", DEEP["flow-seq"])
+    proc = _icpcheck("eligibility", EXAMPLES / "missing-data.yaml", cwd=repo)
+    _one_error_line(proc.returncode, proc.stderr)
+    assert ".icpcheck.yaml:1: nested deeper" in proc.stderr
+
+
+def test_deep_nesting_in_pyproject_is_refused(tmp_path: Path) -> None:
+    repo = _repo(tmp_path, "pyproject.toml", "[tool.icpcheck]\nskip = " + "[" * 40_000 + "]" * 40_000)
+    proc = _icpcheck("eligibility", EXAMPLES / "missing-data.yaml", cwd=repo)
+    _one_error_line(proc.returncode, proc.stderr)
+    assert "pyproject.toml: cannot read configuration: nested too deeply" in proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "expected"),
+    [
+        (".icpcheck.yaml", "skip: [1]\n", "setting 'skip' must be a list of rule ID patterns"),
+        (".icpcheck.yaml", "only: [{a: b}]\n", "setting 'only' must be a list of rule ID patterns"),
+        (".icpcheck.yaml", "fail_on: sometimes\n", "fail_on: 'sometimes' is not one of"),
+        (".icpcheck.yaml", "province: atlantis\n", "atlantis"),
+        ("pyproject.toml", "[tool]\nicpcheck = 1\n", "configuration must be a mapping"),
+        ("pyproject.toml", "tool = 1\n", "[tool] must be a table"),
+        ("pyproject.toml", '[tool.icpcheck]\nskip = [["x"]]\n', "setting 'skip' must be a list"),
+        ("pyproject.toml", '[tool.icpcheck]\nformat = "pdf"\n', "format: 'pdf' is not one of"),
+    ],
+)
+def test_bad_config_is_one_line_naming_the_file(
+    cli: CLI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, text: str, expected: str
+) -> None:
+    monkeypatch.chdir(_repo(tmp_path, name, text))
+    code, _, err = cli("eligibility", EXAMPLES / "missing-data.yaml")
+    _one_error_line(code, err)
+    assert f"{tmp_path / name}: " in err and expected in err, err

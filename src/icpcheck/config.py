@@ -23,7 +23,10 @@ def find_config(start: Path | None = None) -> tuple[Path, dict[str, Any]] | None
             return dot, _check(dot, _yaml(dot))
         pyproject = candidate / "pyproject.toml"
         if pyproject.is_file():
-            table = _toml(pyproject).get("tool", {}).get("icpcheck")
+            tool = _toml(pyproject).get("tool", {})
+            if not isinstance(tool, dict):
+                raise UsageError("[tool] must be a table", file=str(pyproject))
+            table = tool.get("icpcheck")
             if table is not None:
                 return pyproject, _check(pyproject, table)
         if (candidate / ".git").exists():
@@ -48,6 +51,8 @@ def _toml(path: Path) -> dict[str, Any]:
             return data
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise UsageError(f"cannot read configuration: {exc}", file=str(path)) from None
+    except RecursionError:  # tomllib recurses once per nesting level
+        raise UsageError("cannot read configuration: nested too deeply", file=str(path)) from None
 
 
 def _check(path: Path, table: Any) -> dict[str, Any]:
@@ -62,5 +67,7 @@ def _check(path: Path, table: Any) -> dict[str, Any]:
             value = [value]
         if not isinstance(value, KEYS[norm]):
             raise UsageError(f"setting {key!r} must be a {KEYS[norm].__name__}", file=str(path))
+        if isinstance(value, list) and not all(isinstance(item, str) for item in value):
+            raise UsageError(f"setting {key!r} must be a list of rule ID patterns (text)", file=str(path))
         out[norm] = value
     return out

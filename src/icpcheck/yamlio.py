@@ -26,6 +26,7 @@ Path_ = tuple[str | int, ...]
 DEFAULT_MAX_BYTES = 1_000_000  # a real profile is a few KB; override with ICPCHECK_MAX_FILE_BYTES
 MAX_NODES = 100_000  # bounds alias expansion ("billion laughs")
 MAX_DEPTH = 64
+_SHALLOW = 5_000  # collections libyaml composes safely without the depth pre-scan (it crashes past ~10,000)
 
 _STR = "tag:yaml.org,2002:str"
 _STANDARD_TAGS = {
@@ -172,6 +173,7 @@ def _common(text: str) -> float:
 
 
 def load_yaml_text(text: str, name: str, *, error: type[IcpcheckError] = ProfileError) -> LoadedYaml:
+    _check_depth(text, name, error)
     loader = _Loader(text)
     try:
         try:
@@ -193,6 +195,34 @@ def load_yaml_text(text: str, name: str, *, error: type[IcpcheckError] = Profile
         if node is not None:
             loaded.data = _Walker(loader, loaded, error).build(node, (), 0)
         return loaded
+    finally:
+        loader.dispose()
+
+
+def _check_depth(text: str, name: str, error: type[IcpcheckError]) -> None:
+    """Refuse nesting deeper than MAX_DEPTH before libyaml composes the document.
+
+    libyaml's composer recurses on the C stack and crashes the process (segfault) somewhere past 10,000
+    levels, e.g. ``foo: [[[[…`` or ``- - - - …``. Its parser keeps its own stack, so counting the parser's
+    events is safe. Every collection starts at one of the indicators counted here, so a text with few of
+    them cannot be deep and is not scanned twice.
+    """
+    if sum(text.count(c) for c in "[{-?:") <= _SHALLOW:
+        return
+    loader = _Loader(text)
+    depth = 0
+    try:
+        while not loader.check_event(yaml.StreamEndEvent):
+            event = loader.get_event()
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    line = event.start_mark.line + 1 if event.start_mark else None
+                    raise error(f"nested deeper than {MAX_DEPTH} levels", file=name, line=line)
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        return  # reported with its line by the real load, which stops at the same place
     finally:
         loader.dispose()
 

@@ -6,6 +6,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import Enum
+from pathlib import Path
 from typing import Annotated, Any, TextIO
 
 import typer
@@ -43,6 +44,14 @@ class FailOnChoice(str, Enum):
     error = "error"
     unknown = "unknown"
     warning = "warning"
+
+
+_CONFIG_CHOICES: dict[str, type[Enum]] = {
+    "type": CheckType,
+    "format": Format,
+    "lang": Lang,
+    "fail_on": FailOnChoice,
+}
 
 
 @app.command()
@@ -119,16 +128,11 @@ def eligibility(
     from icpcheck.provinces import resolve_province
     from icpcheck.report.writers import WriterContext, make_writer
 
-    found = find_config()
-    conf: dict[str, Any] = found[1] if found else {}
+    conf = _config(find_config())
     kind = type_.value if type_ else conf.get("type", "all")
     fmt = format_.value if format_ else conf.get("format", "text")
     language = lang.value if lang else conf.get("lang", default_lang().value)
     level = fail_on.value if fail_on else conf.get("fail_on", "unknown")
-    _check_choice("type", kind, [c.value for c in CheckType])
-    _check_choice("format", fmt, [c.value for c in Format])
-    _check_choice("lang", language, [c.value for c in Lang])
-    _check_choice("fail_on", level, [c.value for c in FailOnChoice])
     where = province or conf.get("province")
     policy = Policy(tuple(skip or conf.get("skip", [])), tuple(only or conf.get("only", [])), FailOn(level))
     options = Options(
@@ -167,11 +171,25 @@ def _page(target: str, allow_private: bool) -> object:
     return load_page(target, timeout=10.0, allow_private=allow_private)
 
 
-def _check_choice(name: str, value: str, choices: list[str]) -> None:
+def _config(found: tuple[Path, dict[str, Any]] | None) -> dict[str, Any]:
+    """The project configuration, its values checked here so that an error names the configuration file."""
+    if found is None:
+        return {}
     from icpcheck.errors import UsageError
+    from icpcheck.provinces import resolve_province
 
-    if value not in choices:
-        raise UsageError(f"{name}: {value!r} is not one of {', '.join(choices)}")
+    path, conf = found
+    try:
+        for name, enum in _CONFIG_CHOICES.items():
+            allowed = [c.value for c in enum]
+            if name in conf and conf[name] not in allowed:
+                raise UsageError(f"{name}: {conf[name]!r} is not one of {', '.join(allowed)}")
+        if "province" in conf:
+            resolve_province(conf["province"])
+    except UsageError as exc:
+        exc.file = exc.file or str(path)
+        raise
+    return conf
 
 
 @contextmanager
