@@ -82,7 +82,7 @@ def evaluate_path(path: Path, ruleset: RuleSet, options: Options) -> ProfileOutc
         if not options.show_pii:
             exc.message = mask_text(exc.message)
         return ProfileOutcome(str(path), [], exc)
-    extra = _whois(loaded.profile, options) if options.whois is not None else []
+    extra, holders = _whois(loaded.profile, options) if options.whois is not None else ([], [])
     if options.site is not None:
         extra += _site(loaded.profile, options)
     results = evaluate(
@@ -105,6 +105,7 @@ def evaluate_path(path: Path, ruleset: RuleSet, options: Options) -> ProfileOutc
     checklists = _checklists(loaded.profile, ruleset, options, results) if options.materials else {}
     if not options.show_pii:
         redactor = Redactor.for_profile(loaded.profile)
+        redactor.holders(holders)  # whois holders that differ from the profile's appear in conflicts
         for result in results:
             redactor.findings(result.findings)
         for checklist in checklists.values():
@@ -113,11 +114,12 @@ def evaluate_path(path: Path, ruleset: RuleSet, options: Options) -> ProfileOutc
     return ProfileOutcome(str(path), results, checklists=checklists)
 
 
-def _whois(profile: Profile, options: Options) -> list[Finding]:
+def _whois(profile: Profile, options: Options) -> tuple[list[Finding], list[str | None]]:
+    """Findings from whois, and the holders whois named (to be masked like the profile's people)."""
     from icpcheck.facts.whois import enrich, lookup_many
 
-    names = [d.name for d in profile.domains or []]
-    return enrich(profile, lookup_many(names, **(options.whois or {})), options.lang)
+    facts = lookup_many([d.name for d in profile.domains or []], **(options.whois or {}))
+    return enrich(profile, facts, options.lang), [f.holder for f in facts]
 
 
 def _site(profile: Profile, options: Options) -> list[Finding]:

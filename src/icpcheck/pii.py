@@ -16,10 +16,40 @@ from typing import Any
 from icpcheck.profile.model import Person, Profile
 from icpcheck.report.model import Finding
 
-_ID = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{8})(\d{3}[0-9Xx])(?![0-9A-Za-z])")
-_MOBILE = re.compile(r"(?<!\d)(?:\+?86[- ]?)?(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
-_MAYBE = re.compile(r"\d{11}|@")  # only such text can hold an ID number, a mobile or an e-mail
+# Digits may be full-width (１３９…) and grouped with spaces or hyphens (139-1111-2222): the text is
+# searched with full-width digits read as ASCII (one character each, so positions stay the same).
+_FULLWIDTH = str.maketrans("０１２３４５６７８９Ｘｘ", "0123456789Xx")
+_ID = re.compile(r"(?<![0-9A-Za-z])\d(?:[ -]?\d){16}[ -]?[\dXx](?![0-9A-Za-z])")
+_MOBILE = re.compile(r"(?<![0-9])(?:\+?86[- ]?)?(1[3-9]\d(?:[ -]?\d){8})(?![0-9])")
+_MAYBE = re.compile(r"\d(?:[ -]?\d){10}|@")  # only such text can hold an ID number, a mobile, an e-mail
 _EMAIL = re.compile(r"\b([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9.-]+\.[A-Za-z]{2,})\b")
+# What makes a holder an organisation; any other holder may be a natural person and is masked. One-character
+# endings (…局, …所) count only on longer names: 李行 or 王院 are people.
+_ORGANISATION = re.compile(
+    r"公司|有限|集团|企业|中心|研究|学院|大学|学校|医院|协会|学会|基金|委员会|政府|工作室|事务所|合作社"
+    r"|^.{3,}(局|厅|部|处|所|院|社|站|店|厂|馆|行|台)$"
+    r"|\b(inc|ltd|llc|llp|corp|corporation|co|company|limited|gmbh|ag|plc|group|foundation|university"
+    r"|association|institute|society|agency|bank|trust|holdings?|technolog(y|ies)|network|studio)\b",
+    re.I,
+)
+
+
+def looks_like_person(name: str) -> bool:
+    """True unless the name says it is an organisation: unsure means personal (masked, never cached)."""
+    return not _ORGANISATION.search(name.strip())
+
+
+def _mask_digits(text: str, head: int, tail: int) -> str:
+    """Replace the digits of `text` except the first `head` and last `tail` by *, keeping separators."""
+    total = sum(c not in " -" for c in text)
+    seen = 0
+    out = []
+    for c in text:
+        if c not in " -":
+            seen += 1
+            c = c if seen <= head or seen > total - tail else "*"
+        out.append(c)
+    return "".join(out)
 
 
 def mask_id(value: str) -> str:
@@ -48,9 +78,13 @@ def mask_name(value: str) -> str:
 
 
 def mask_text(text: str) -> str:
-    """Mask anything shaped like an ID number, a mainland mobile or an e-mail address."""
-    text = _ID.sub(lambda m: mask_id(m.group(0)), text)
-    text = _MOBILE.sub(lambda m: m.group(0)[:-8] + "****" + m.group(0)[-4:], text)
+    """Mask anything shaped like an ID number, a mainland mobile or an e-mail address (ASCII or
+    full-width digits, grouped with spaces or hyphens or not)."""
+    for pattern, head in ((_ID, 4), (_MOBILE, 3)):
+        ascii_text = text.translate(_FULLWIDTH)
+        spans = [m.span(m.lastindex or 0) for m in pattern.finditer(ascii_text)]
+        for start, end in reversed(spans):
+            text = text[:start] + _mask_digits(text[start:end], head, 4) + text[end:]
     return _EMAIL.sub(lambda m: f"{m.group(1)}***@{m.group(2)}", text)
 
 
@@ -79,7 +113,15 @@ class Redactor:
                 redactor._add(holder.name, mask_name)
         if profile.company.entity_type == "individual":
             redactor._add(profile.company.name, mask_name)
+        redactor.holders(d.holder for d in profile.domains or [])
         return redactor
+
+    def holders(self, names: Iterable[str | None]) -> None:
+        """Domain holders (from the profile or whois) that may be natural persons."""
+        for name in names:
+            if name and looks_like_person(name):
+                self._add(name, mask_name)
+        self.compiled = None
 
     def _add(self, value: str | None, mask: Any) -> None:
         if value and len(value) >= 2:

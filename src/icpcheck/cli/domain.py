@@ -43,16 +43,31 @@ def domain(
     ] = False,
     offline: Annotated[bool, typer.Option("--offline", help="Use only the whois cache; no network.")] = False,
     timeout: Annotated[float, typer.Option(help="Seconds per whois query.")] = 5.0,
+    show_pii: Annotated[
+        bool, typer.Option("--show-pii", help="Show holders' names, ID numbers and mobiles unmasked.")
+    ] = False,
     lang: Annotated[Lang | None, typer.Option("--lang", help="Language (default: locale, else zh).")] = None,
 ) -> None:
     """Look domains up with whois and check them against the filing and licence domain rules."""
     import fnmatch
     import json
 
-    from icpcheck.engine import evaluate, load_ruleset
-    from icpcheck.facts.whois import lookup_many
-    from icpcheck.profile.model import Profile
+    from pydantic import ValidationError
 
+    from icpcheck.engine import evaluate, load_ruleset
+    from icpcheck.errors import UsageError
+    from icpcheck.facts.whois import lookup_many
+    from icpcheck.pii import Redactor
+    from icpcheck.profile.model import Company, Profile
+    from icpcheck.textsafe import printable
+
+    for name in names:
+        if not name.strip() or len(name) > 253 or any(c.isspace() or not c.isprintable() for c in name):
+            raise UsageError(f"not a domain name: {printable(name, one_line=True)!r}")
+    try:
+        Company(name=holder or "?")
+    except ValidationError:
+        raise UsageError(f"--holder: not a name: {printable(holder or '', one_line=True)!r}") from None
     day = parse_date(as_of)
     language = (lang or default_lang()).value
     facts = lookup_many(names, timeout=check_timeout(timeout), use_cache=not no_cache, offline=offline)
@@ -67,13 +82,16 @@ def domain(
             "registrar": fact.registrar,
             "holder": fact.holder,
         }
-        profile = Profile.model_validate(
-            {
-                "version": 1,
-                "company": {"name": holder or "?"},
-                "domains": [{"name": fact.name} | {k: v for k, v in fields.items() if v}],
-            }
-        )
+        known = {k: v for k, v in fields.items() if v}
+        try:
+            profile = Profile.model_validate(
+                {"version": 1, "company": {"name": holder or "?"}, "domains": [{"name": fact.name} | known]}
+            )
+        except ValidationError as exc:  # a whois value the profile format refuses is unknown, not a crash
+            fact.error = f"unusable whois value: {exc.errors()[0]['msg']}"
+            profile = Profile.model_validate(
+                {"version": 1, "company": {"name": holder or "?"}, "domains": [{"name": fact.name}]}
+            )
         results = evaluate(
             profile,
             ruleset,
@@ -87,23 +105,32 @@ def domain(
         )
         findings = [f for r in results for f in r.findings]
         ok = ok and fact.error is None and all(f.status.value in ("pass", "skip") for f in findings)
-        report.append({"domain": fact.to_dict(), "findings": [f.to_dict() for f in findings]})
+        entry: dict[str, Any] = {"domain": fact.to_dict(), "findings": [f.to_dict() for f in findings]}
+        if not show_pii:  # the holder may be a natural person; a registry may show IDs and mobiles
+            redactor = Redactor()
+            redactor.holders([fact.holder, holder])
+            entry = redactor.value(entry)
+        report.append(entry)
     if format_ is DomainFormat.json:
         typer.echo(json.dumps({"as_of": day.isoformat(), "domains": report}, ensure_ascii=False, indent=2))
     else:
+
+        def echo(line: str) -> None:  # whois replies are attacker-written: no raw terminal escapes
+            typer.echo(printable(line))
+
         for entry in report:
             d = entry["domain"]
-            typer.echo(
+            echo(
                 f"{d['name']}  registered {d['registered'] or '?'} · expires {d['expires'] or '?'} · "
                 f"registrar {d['registrar'] or '?'} · holder "
                 f"{'REDACTED' if d['holder_redacted'] else d['holder'] or '?'}"
                 + (" (cached)" if d["cached"] else "")
             )
             if d["error"]:
-                typer.echo(f"  ? whois: {d['error']}")
+                echo(f"  ? whois: {d['error']}")
             for f in entry["findings"]:
                 mark = {"pass": "✔", "fail": "✘", "unknown": "?", "skip": "–"}.get(f["status"], "·")
-                typer.echo(f"  {mark} {f['rule']}: {f['message']}")
+                echo(f"  {mark} {f['rule']}: {f['message']}")
                 if f["status"] in ("fail", "unknown"):
-                    typer.echo(f"      → {f['remediation']}")
+                    echo(f"      → {f['remediation']}")
     raise typer.Exit(EXIT_OK if ok else EXIT_GAPS)

@@ -11,9 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import math
 import os
 import re
 import socket
+import stat
+import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
@@ -21,7 +24,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from icpcheck.textsafe import printable
+
 MAX_REPLY = 256 * 1024
+MAX_CACHE_FILE = 64 * 1024  # a cache entry is about 300 bytes; larger files are not ours
 CACHE_TTL = 24 * 3600
 SERVERS = {
     "cn": "whois.cnnic.cn",
@@ -35,6 +41,8 @@ _NO_MATCH = re.compile(
     r"^(no match|not found|no matching record|no data found|no entries found|domain not found)", re.I | re.M
 )
 _RATE = re.compile(r"(query rate|limit exceeded|too many (queries|requests)|rate limit)", re.I)
+_PLACEHOLDER = re.compile(r"[-.?*/]*|n/?a|none|null|unknown|not (available|applicable)|无|暂无", re.I)
+MAX_VALUE = 500  # longer whois values are cut: they are names, not documents
 _REFERRAL = re.compile(r"^\s*(?:Registrar WHOIS Server|Whois Server):\s*(\S+)", re.I | re.M)
 
 
@@ -111,6 +119,17 @@ def _date(value: Any) -> dt.date | None:
     return value if isinstance(value, dt.date) else None
 
 
+def _value(value: Any) -> str | None:
+    """A whois field as text, or None when the registry shows a placeholder (`<n/a>`, `-`, `none`…)."""
+    value = value[0] if isinstance(value, list) and value else value
+    if not isinstance(value, str):
+        return None
+    text = printable(" ".join(value.split())[:MAX_VALUE], one_line=True)  # no terminal escapes
+    if not text or _PLACEHOLDER.fullmatch(text) or (text.startswith("<") and text.endswith(">")):
+        return None
+    return text
+
+
 def parse(domain: str, text: str) -> DomainFacts:
     """Facts from a whois reply (python-whois's parsers, CNNIC's Chinese fields included)."""
     from whois.parser import WhoisEntry
@@ -125,14 +144,14 @@ def parse(domain: str, text: str) -> DomainFacts:
         entry = {}
     facts.registered = _date(entry.get("creation_date"))
     facts.expires = _date(entry.get("expiration_date"))
-    registrar = entry.get("registrar")
-    facts.registrar = (registrar[0] if isinstance(registrar, list) else registrar) or None
-    holder = entry.get("registrant_name") or entry.get("registrant") or entry.get("org") or entry.get("name")
-    holder = holder[0] if isinstance(holder, list) else holder
-    if holder and _REDACTED.search(str(holder)):
+    facts.registrar = _value(entry.get("registrar"))
+    holder = _value(
+        entry.get("registrant_name") or entry.get("registrant") or entry.get("org") or entry.get("name")
+    )
+    if holder and _REDACTED.search(holder):
         facts.holder_redacted = True
     elif holder:
-        facts.holder = str(holder).strip()
+        facts.holder = holder
     elif _REDACTED.search(text):
         facts.holder_redacted = True
     if facts.registered is None and facts.expires is None and facts.registrar is None:
@@ -157,33 +176,93 @@ def _cache_path(domain: str) -> Path:
     return _cache_dir() / (hashlib.sha256(domain.encode()).hexdigest()[:32] + ".json")
 
 
-def _from_cache(domain: str, ttl: float | None) -> DomainFacts | None:
+def _private_dir(path: Path) -> bool:
+    """The cache folder exists, is a real folder (not a link), is ours and only ours (0700)."""
     try:
-        data = json.loads(_cache_path(domain).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        path.mkdir(mode=0o700, exist_ok=True)
+        info = os.lstat(path)
+        if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
+            return False
+        if stat.S_IMODE(info.st_mode) != 0o700:
+            os.chmod(path, 0o700)  # folders made by earlier versions were 0755
+        return True
+    except OSError:
+        return False
+
+
+_FACT_TYPES: dict[str, tuple[type, ...]] = {
+    "name": (str,),
+    "registered": (str, type(None)),
+    "expires": (str, type(None)),
+    "registrar": (str, type(None)),
+    "holder": (str, type(None)),
+    "holder_redacted": (bool,),
+    "error": (str, type(None)),
+    "cached": (bool,),
+}
+
+
+def _from_cache(domain: str, ttl: float | None) -> DomainFacts | None:
+    """A cached entry, or None for a miss: a missing, linked, oversized or malformed file is a miss."""
+    path = _cache_path(domain)
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
         return None
-    if ttl is not None and time.time() - float(data.get("fetched_at", 0)) > ttl:
+    try:
+        with os.fdopen(fd, "rb") as file:
+            if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+                return None
+            data = json.loads(file.read(MAX_CACHE_FILE + 1)[:MAX_CACHE_FILE])
+        return _cached_facts(data, domain, ttl)
+    except (OSError, ValueError, TypeError, RecursionError):
         return None
-    facts = data["facts"]
+
+
+def _cached_facts(data: Any, domain: str, ttl: float | None) -> DomainFacts | None:
+    if not isinstance(data, dict) or not isinstance(data.get("facts"), dict):
+        return None
+    fetched, facts = data.get("fetched_at"), data["facts"]
+    if not isinstance(fetched, int | float) or isinstance(fetched, bool) or not math.isfinite(fetched):
+        return None
+    if ttl is not None and (data.get("holder_withheld") or not 0 <= time.time() - fetched <= ttl):
+        return None  # a withheld (personal) holder is looked up again when the network may be used
+    if set(facts) != set(_FACT_TYPES) or facts["name"] != domain:
+        return None
+    if not all(isinstance(facts[k], types) for k, types in _FACT_TYPES.items()):
+        return None
     for key in ("registered", "expires"):
-        facts[key] = dt.date.fromisoformat(facts[key]) if facts.get(key) else None
+        facts[key] = dt.date.fromisoformat(facts[key]) if facts[key] else None
+    for key in ("registrar", "holder"):
+        facts[key] = _value(facts[key])
     facts["cached"] = True
     return DomainFacts(**facts)
 
 
 def _to_cache(facts: DomainFacts) -> None:
-    """Only the parsed domain facts are kept (no raw reply: no contact e-mails or phones)."""
+    """Only the parsed domain facts are kept (no raw reply: no contact e-mails or phones), and a holder that
+    may be a natural person is not kept at all. Written to a new private file that replaces the old one,
+    so a link placed at the cache path is replaced, never followed, and a reader never sees half a file."""
+    from icpcheck.pii import looks_like_person
+
     path = _cache_path(facts.name)
+    if not _private_dir(path.parent):
+        return  # a read-only home or a tampered folder must not break the check
+    withheld = facts.holder is not None and looks_like_person(facts.holder)
+    stored = facts.to_dict() | {"cached": False} | ({"holder": None} if withheld else {})
+    entry = {"fetched_at": time.time(), "holder_withheld": withheld, "facts": stored}
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(
-            json.dumps(
-                {"fetched_at": time.time(), "facts": facts.to_dict() | {"cached": False}}, ensure_ascii=False
-            ),
-            encoding="utf-8",
-        )
+        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")  # 0600, never a link
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as file:
+                json.dump(entry, file, ensure_ascii=False)
+            os.replace(temp, path)
+        except BaseException:
+            os.unlink(temp)
+            raise
     except OSError:
-        pass  # a read-only home must not break the check
+        pass
 
 
 def lookup(
