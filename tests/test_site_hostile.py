@@ -102,8 +102,8 @@ def test_timeout_bounds_the_whole_fetch(server: _Server, path: str) -> None:
 @pytest.mark.parametrize("value", ["-1", "nan", "inf", "0", "1e9"])
 @pytest.mark.parametrize("command", ["site", "domain"])
 def test_timeout_values_are_checked(cli: CLI, command: str, value: str) -> None:
-    target = "http://127.0.0.1:9/" if command == "site" else "example.cn"
-    code, out, err = cli(command, target, "--timeout", value, "--allow-private" if command == "site" else "")
+    target = ["http://127.0.0.1:9/", "--allow-private"] if command == "site" else ["example.cn"]
+    code, out, err = cli(command, *target, "--timeout", value)
     assert code == 2 and out == ""
     assert "--timeout" in err and "ConnectError" not in err and len(err.strip().splitlines()) == 1
 

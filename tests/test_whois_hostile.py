@@ -26,7 +26,8 @@ DATES += "Expiration Time: 2099-03-17 12:48:36\r\n"
 REPLIES = {
     "na.cn": "Domain Name: na.cn\r\nRegistrant: <n/a>\r\n" + DATES,
     "dash.cn": "Domain Name: dash.cn\r\nRegistrant: -\r\n" + DATES,
-    "person.cn": "Domain Name: person.cn\r\nRegistrant: 欧阳明月 110101199003071233 139-1111-2222\r\n" + DATES,
+    "person.cn": "Domain Name: person.cn\r\nRegistrant: 欧阳明月 110101199003071233 139-1111-2222\r\n"
+    + DATES,
     "company.cn": "Domain Name: company.cn\r\nRegistrant: 北京谷翔信息技术有限公司\r\n" + DATES,
     "escape.cn": "Domain Name: escape.cn\r\nRegistrant: \x1b]0;pwned\x07\x1b[2J北京某某有限公司\r\n" + DATES,
 }
