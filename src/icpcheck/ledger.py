@@ -164,7 +164,7 @@ def known_ids(directory: Path | None = None) -> dict[str, set[str]]:
 
 
 def _guidance_names(folder: Path) -> set[str]:
-    """`<stem>.<top-level key>`, `<stem>.<key>.<item id>`, and item IDs already prefixed by the stem."""
+    """`<stem>.<top-level key>`, and each list item by its ID (see `_guidance_id`)."""
     names: set[str] = set()
     for path in sorted(folder.glob("*.yaml")):
         data = load_yaml_file(path, error=RuleFileError).data
@@ -176,10 +176,14 @@ def _guidance_names(folder: Path) -> set[str]:
             for item in value if isinstance(value, list) else []:
                 ident = item.get("id") if isinstance(item, dict) else None
                 if isinstance(ident, str):
-                    names.add(f"{stem}.{key}.{ident}")
-                    if ident.startswith(stem + "."):
-                        names.add(ident)
+                    names.add(_guidance_id(stem, key, ident))
     return names
+
+
+def _guidance_id(stem: str, key: str, ident: str) -> str:
+    """A dotted item ID is already global (classify.licence, obligation.change_filing); a bare one is
+    qualified by its file and list (timeline.filing.preparation)."""
+    return ident if "." in ident else f"{stem}.{key}.{ident}"
 
 
 def _province_fields(path: Path) -> set[str]:
@@ -262,12 +266,7 @@ def citing_entries(directory: Path | None = None) -> list[tuple[str, str, str]]:
                     and isinstance(item.get("id"), str)
                     and isinstance(item.get("source"), str)
                 ):
-                    ident = (
-                        item["id"]
-                        if item["id"].startswith(path.stem + ".")
-                        else f"{path.stem}.{key}.{item['id']}"
-                    )
-                    out.append(("guidance", ident, item["source"]))
+                    out.append(("guidance", _guidance_id(path.stem, key, item["id"]), item["source"]))
     return out
 
 
