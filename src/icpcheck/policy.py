@@ -8,7 +8,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 
-from icpcheck.profile.model import Waiver
+from icpcheck.errors import UsageError
+from icpcheck.profile.model import MAX_PATTERN, Waiver
 from icpcheck.report.model import Finding, Result, Severity, Status
 
 
@@ -26,6 +27,12 @@ class Policy:
     skip: tuple[str, ...] = ()
     only: tuple[str, ...] = ()
     fail_on: FailOn = FailOn.unknown
+
+    def __post_init__(self) -> None:
+        for option, patterns in (("skip", self.skip), ("only", self.only)):
+            for pattern in patterns:
+                if not isinstance(pattern, str) or len(pattern) > MAX_PATTERN:
+                    raise UsageError(f"{option}: a rule pattern is at most {MAX_PATTERN} characters of text")
 
     def selects(self, rule_id: str) -> bool:
         if self.only and not _matches(rule_id, self.only):

@@ -155,8 +155,11 @@ class Service(_Model):
     homepage: Homepage | None = None
 
 
+MAX_PATTERN = 200  # rule IDs are under 60 characters; a huge glob would cost seconds and memory to match
+
+
 class Waiver(_Model):
-    rule: Text = Field(min_length=1)
+    rule: Text = Field(min_length=1, max_length=MAX_PATTERN)
     reason: Text = Field(min_length=1)
     expires: dt.date | None = None
 
