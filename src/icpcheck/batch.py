@@ -22,6 +22,7 @@ from icpcheck.report.model import Finding, Result
 
 if TYPE_CHECKING:
     from icpcheck.materials import Checklist
+    from icpcheck.profile.loader import LoadedProfile
     from icpcheck.profile.model import Profile
 
 PROFILE_SUFFIXES = (".yaml", ".yml")
@@ -70,18 +71,28 @@ def expand_paths(args: Sequence[str | Path]) -> list[Path]:
     return out
 
 
-def evaluate_path(path: Path, ruleset: RuleSet, options: Options) -> ProfileOutcome:
-    from icpcheck.pii import Redactor, mask_text
+def load_path(path: Path, as_of: dt.date, show_pii: bool = False) -> LoadedProfile | IcpcheckError:
+    """The profile at `path`, or the input error to report for it (masked unless show_pii)."""
+    from icpcheck.pii import mask_text
     from icpcheck.profile import load_profile
     from icpcheck.profile.loader import check_dates
 
     try:
         loaded = load_profile(path)
-        check_dates(loaded, options.as_of)
+        check_dates(loaded, as_of)
     except IcpcheckError as exc:
-        if not options.show_pii:
+        if not show_pii:
             exc.message = mask_text(exc.message)
-        return ProfileOutcome(str(path), [], exc)
+        return exc
+    return loaded
+
+
+def evaluate_path(path: Path, ruleset: RuleSet, options: Options) -> ProfileOutcome:
+    from icpcheck.pii import Redactor
+
+    loaded = load_path(path, options.as_of, options.show_pii)
+    if isinstance(loaded, IcpcheckError):
+        return ProfileOutcome(str(path), [], loaded)
     extra, holders = _whois(loaded.profile, options) if options.whois is not None else ([], [])
     if options.site is not None:
         extra += _site(loaded.profile, options)

@@ -84,6 +84,12 @@ AsOfOption = Annotated[
     str | None,
     typer.Option("--as-of", metavar="YYYY-MM-DD", help="Evaluate as of this date (default: today)."),
 ]
+PathsArgument = Annotated[
+    list[str],
+    typer.Argument(
+        help="Profile files, folders (searched for *.yaml/*.yml) or glob patterns.", show_default=False
+    ),
+]
 OutputOption = Annotated[
     str | None,
     typer.Option("--output", "-o", metavar="FILE", help="Write the report to FILE instead of stdout."),

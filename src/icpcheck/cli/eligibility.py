@@ -18,6 +18,7 @@ from icpcheck.cli.app import (
     AsOfOption,
     Lang,
     OutputOption,
+    PathsArgument,
     app,
     default_lang,
     parse_date,
@@ -56,12 +57,7 @@ _CONFIG_CHOICES: dict[str, type[Enum]] = {
 
 @app.command()
 def eligibility(
-    paths: Annotated[
-        list[str],
-        typer.Argument(
-            help="Profile files, folders (searched for *.yaml/*.yml) or glob patterns.", show_default=False
-        ),
-    ],
+    paths: PathsArgument,
     type_: Annotated[
         CheckType | None, typer.Option("--type", "-t", help="What to check [default: all].")
     ] = None,

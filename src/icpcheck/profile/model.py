@@ -127,11 +127,31 @@ class Hosting(_Model):
     contract_signed: bool | None = None
 
 
+class Change(_Model):
+    """The last change to filed facts (subject, site, hosting…): a change filing is due within 30 days."""
+
+    date: dt.date | None = None
+    what: list[Text] | None = None  # e.g. [hosting], [company_name, address], [site_name]
+    filed: bool | None = None  # the change filing has been submitted
+
+
+class Permit(_Model):
+    """A permit held besides the filing/licence (news licence, industry pre-approval) and its term."""
+
+    kind: Text = Field(min_length=1)  # internet_news, or a pre-approval category (education, medical, …)
+    number: Text | None = None
+    expires: dt.date | None = None
+
+
 class Filings(_Model):
     icp_filing_number: Text | None = None
     icp_licence_number: Text | None = None
     public_security_filing_number: Text | None = None
     telecom_licences: list[Text] | None = None
+    licence_issued: dt.date | None = None  # ICP licence issue date (annual reports start the next year)
+    licence_expires: dt.date | None = None  # ICP licence expiry (renewal is due 90 days before)
+    last_change: Change | None = None
+    permits: list[Permit] | None = None
 
 
 class Homepage(_Model):
@@ -152,6 +172,7 @@ class Service(_Model):
     b25_subtypes: list[B25Subtype] | None = None
     content: list[Text] | None = None
     pre_approvals: list[Text] | None = None  # includes internet_news (互联网新闻信息服务许可证)
+    online_since: dt.date | None = None  # go-live date: the public-security filing is due 30 days later
     homepage: Homepage | None = None
 
 
