@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -25,6 +24,7 @@ from icpcheck.engine.loader import Bilingual, RuleSet, StrictModel, compile_at, 
 from icpcheck.engine.paths import ABSENT, compile_path, join, resolve
 from icpcheck.errors import RuleFileError
 from icpcheck.profile.model import Profile
+from icpcheck.textsafe import printable
 
 Status = Literal["overdue", "due_soon", "upcoming", "undated"]
 STATUSES: tuple[Status, ...] = ("overdue", "due_soon", "upcoming", "undated")
@@ -307,8 +307,6 @@ def _month_end(year: int, month: int) -> dt.date:
 
 
 def clean(text: str) -> str:
-    """Control and format characters (terminal escapes, bidi overrides) replaced by U+FFFD, so no output
-    format carries them from a profile."""
-    if text.isprintable():
-        return text
-    return "".join("\ufffd" if unicodedata.category(ch) in {"Cc", "Cf"} else ch for ch in text)
+    """Profile text on one line with control characters, bidi overrides and the like shown as escapes, so
+    no output format (text, markdown, JSON, iCalendar) carries them raw."""
+    return printable(text, one_line=True)

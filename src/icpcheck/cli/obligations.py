@@ -60,7 +60,14 @@ def obligations(
     from icpcheck.batch import expand_paths, load_path
     from icpcheck.engine import load_ruleset
     from icpcheck.errors import IcpcheckError
-    from icpcheck.obligations import Obligation, check_params, load_catalogue, obligations_for, sort_key
+    from icpcheck.obligations import (
+        Obligation,
+        check_params,
+        clean,
+        load_catalogue,
+        obligations_for,
+        sort_key,
+    )
     from icpcheck.pii import Redactor
     from icpcheck.report.obligations import View, render
 
@@ -78,7 +85,7 @@ def obligations(
         loaded = load_path(path, day, show_pii)
         if isinstance(loaded, IcpcheckError):
             print(f"icpcheck: error: {loaded}", file=sys.stderr)
-            errors.append((str(path), str(loaded)))
+            errors.append((clean(str(path)), str(loaded)))
             continue
         profile = loaded.profile
         redactor = None if show_pii else Redactor.for_profile(profile)
@@ -139,7 +146,7 @@ def write_atomic(path: Path, text: str) -> None:
     except OSError as exc:
         raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+        with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace", newline="") as fh:
             fh.write(text)
         umask = os.umask(0)
         os.umask(umask)
