@@ -193,6 +193,7 @@ def test_examples_folder_in_json_sorted_by_due_with_holder_deadlines(cli: CLI) -
                     "note",
                     "field",
                     "source",
+                    "sources",
                     "verified",
                 ]
             )
@@ -256,6 +257,17 @@ def test_text_table_markdown_and_languages(cli: CLI) -> None:
     _, md, _ = cli("obligations", HOLDER, "--as-of", "2026-11-22", "-f", "markdown", "--lang", "en")
     assert md.startswith("## Obligations · as of 2026-11-22") and "| 2026-11-10 | overdue | -12 |" in md
     assert "`obligation.licence_renewal`" in md
+
+
+def test_sources_are_named_by_title_in_every_format(cli: CLI) -> None:
+    import re
+
+    for fmt in ("text", "json", "markdown", "ics"):
+        _, out, _ = cli("obligations", EXAMPLES, "--as-of", "2026-11-22", "-f", fmt, "--lang", "en")
+        assert not re.findall(r"seed \d{3}(?!《)", out.replace("\r\n ", "")), fmt
+    _, doc = _json(cli, EXAMPLES, "--as-of", "2026-11-22")
+    keys = {ref["key"] for o in doc["obligations"] for ref in o["sources"]}
+    assert {"enterprise-filing-guide", "telecom-licensing-measures"} <= keys
 
 
 def test_ics_parses_with_icalendar_one_event_per_obligation(cli: CLI) -> None:

@@ -24,6 +24,7 @@ from icpcheck.engine.loader import Bilingual, RuleSet, StrictModel, compile_at, 
 from icpcheck.engine.paths import ABSENT, compile_path, join, resolve
 from icpcheck.errors import RuleFileError
 from icpcheck.profile.model import Profile
+from icpcheck.sources import cite, source_refs
 from icpcheck.textsafe import printable
 
 Status = Literal["overdue", "due_soon", "upcoming", "undated"]
@@ -127,6 +128,7 @@ class Obligation:
             "note": self.note,
             "field": self.field,
             "source": self.source,
+            "sources": source_refs(self.source),
             "verified": self.verified,
         }
 
@@ -235,7 +237,7 @@ def obligations_for(
                     days=(due - as_of).days if due else None,
                     note=note,
                     field=field,
-                    source=spec.source,
+                    source=cite(spec.source),
                     verified=spec.verified,
                 )
             )
