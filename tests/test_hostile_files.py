@@ -164,3 +164,40 @@ def test_bad_config_is_one_line_naming_the_file(
     code, _, err = cli("eligibility", EXAMPLES / "missing-data.yaml")
     _one_error_line(code, err)
     assert f"{tmp_path / name}: " in err and expected in err, err
+
+
+# --- a batch survives a worker that dies ------------------------------------------------------------------
+
+_CRASHING_WORKER = """
+import os, signal, sys
+import icpcheck.batch as batch
+original = batch.evaluate_path
+def evaluate_path(path, *args):
+    if path.name == "crash.yaml":  # stands for a file that crashes a C library
+        os.kill(os.getpid(), signal.SIGSEGV)
+    return original(path, *args)
+batch.evaluate_path = evaluate_path
+from icpcheck.cli.app import run
+sys.exit(run(sys.argv[1:]))
+"""
+
+
+def test_a_dead_worker_fails_its_file_not_the_batch(tmp_path: Path) -> None:
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    for i in range(70):
+        shutil.copy(EXAMPLES / "missing-data.yaml", folder / f"p{i:02}.yaml")
+    shutil.copy(EXAMPLES / "missing-data.yaml", folder / "crash.yaml")
+    proc = subprocess.run(
+        [sys.executable, "-c", _CRASHING_WORKER, "eligibility", folder, "--jobs", "2", "-f", "json"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,  # detects the hang; a healthy run takes seconds
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+    )
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.count("\n") == 1 and "crash.yaml: the worker process" in proc.stderr, proc.stderr
+    report = json.loads(proc.stdout)
+    assert len({r["profile"] for r in report["results"]}) == 70
+    assert [Path(e["profile"]).name for e in report["errors"]] == ["crash.yaml"]

@@ -10,6 +10,7 @@ import datetime as dt
 import glob
 import multiprocessing
 import os
+from collections import deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -164,9 +165,9 @@ def _checklists(
 _WORKER: tuple[RuleSet, Options] | None = None  # set before forking; each worker process reuses it
 
 
-def _work(path: Path) -> ProfileOutcome:
+def _work(paths: list[Path]) -> list[ProfileOutcome]:
     assert _WORKER is not None
-    return evaluate_path(path, *_WORKER)
+    return [evaluate_path(path, *_WORKER) for path in paths]
 
 
 def evaluate_many(
@@ -180,8 +181,56 @@ def evaluate_many(
             yield evaluate_path(path, ruleset, options)
         return
     _WORKER = (ruleset, options)
-    with multiprocessing.get_context("fork").Pool(jobs) as pool:
-        yield from pool.imap(_work, paths, chunksize=32)
+    yield from _parallel(list(paths), jobs)
+
+
+_CHUNK = 32
+
+
+def _parallel(paths: list[Path], jobs: int) -> Iterator[ProfileOutcome]:
+    """Chunks of files in worker processes, a bounded number in flight, outcomes in input order.
+
+    A worker that dies (a crash in a C library, the OOM killer) breaks the pool: the chunks in flight are
+    retried file by file in a new pool, and a file that kills its worker again when run alone fails with
+    an error of its own. It never hangs or ends the run.
+    """
+    from concurrent.futures import Future, ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    # (files, alone): `alone` is a single suspect file, run with nothing else in flight.
+    todo: deque[tuple[list[Path], bool]] = deque(
+        (paths[i : i + _CHUNK], False) for i in range(0, len(paths), _CHUNK)
+    )
+    running: deque[tuple[list[Path], bool, Future[list[ProfileOutcome]]]] = deque()
+
+    def start() -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"))
+
+    pool = start()
+    try:
+        while todo or running:
+            while todo and len(running) < 2 * jobs and not (running and (todo[0][1] or running[-1][1])):
+                files, alone = todo.popleft()
+                running.append((files, alone, pool.submit(_work, files)))
+            files, alone, future = running.popleft()
+            try:
+                yield from future.result()
+                continue
+            except BrokenProcessPool:
+                pass
+            pool.shutdown(wait=True, cancel_futures=True)
+            retry = [([path], len(files) == 1) for path in files]
+            if alone:
+                retry = []
+                yield ProfileOutcome(str(files[0]), [], IcpcheckError(_DIED, file=str(files[0])))
+            todo.extendleft(reversed(retry + [(f, a) for f, a, _ in running]))
+            running.clear()
+            pool = start()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+_DIED = "the worker process checking this file died (a crash, or killed); nothing could be reported for it"
 
 
 def default_jobs() -> int:
