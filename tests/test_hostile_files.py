@@ -201,3 +201,23 @@ def test_a_dead_worker_fails_its_file_not_the_batch(tmp_path: Path) -> None:
     report = json.loads(proc.stdout)
     assert len({r["profile"] for r in report["results"]}) == 70
     assert [Path(e["profile"]).name for e in report["errors"]] == ["crash.yaml"]
+
+
+# --- messages that say what is wrong --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            'version: 1\ncompany:\n  name: x\n  "na[me": y\n',
+            ":4: company.na[me: unknown field; did you mean 'name'?",
+        ),
+        ("version: 1\n0[: 1\ncompany: {name: x}\n", ":2: 0[: unknown field"),
+    ],
+)
+def test_a_key_containing_a_bracket_is_named(cli: CLI, tmp_path: Path, text: str, expected: str) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_text(text, encoding="utf-8")
+    code, _, err = cli("eligibility", path)
+    assert expected in _one_error_line(code, err)

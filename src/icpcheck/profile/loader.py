@@ -63,7 +63,7 @@ def parse_profile(source: LoadedYaml) -> LoadedProfile:
         return LoadedProfile(Profile.model_validate(data), source)
     except ValidationError as exc:
         err = exc.errors()[0]
-        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and "[" in p))  # drop union tags
+        loc = _data_path(err["loc"], data)
         raise ProfileError(
             _describe(err, loc, data),
             file=source.name,
@@ -72,11 +72,28 @@ def parse_profile(source: LoadedYaml) -> LoadedProfile:
         ) from None
 
 
+def _data_path(loc: tuple[str | int, ...], data: Any) -> tuple[str | int, ...]:
+    """Pydantic's error location without its union tags (``function-after[…]``), keeping keys of the data
+    that look like tags (a user's key may contain ``[``)."""
+    path: list[str | int] = []
+    for part in loc:
+        present = isinstance(data, dict) and part in data
+        present = present or (isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data))
+        if present:
+            data = data[part]
+        elif isinstance(part, str) and "[" in part:
+            continue  # a union member's tag
+        else:
+            data = None
+        path.append(part)
+    return tuple(path)
+
+
 def _describe(err: Any, loc: tuple[str | int, ...], data: Any) -> str:
     kind: str = err["type"]
     value = err.get("input")
     shown = _show(value)
-    if kind == "extra_forbidden":
+    if kind == "extra_forbidden" and loc:
         known = _known_fields(loc[:-1])
         hint = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
         return "unknown field" + (f"; did you mean {hint[0]!r}?" if hint else f" (known: {', '.join(known)})")
