@@ -111,6 +111,69 @@ def test_skip_and_only_globs(cli: CLI) -> None:
     assert "licence.news_licence" not in rules and "licence.capital" not in rules
 
 
+@pytest.mark.parametrize(
+    ("args", "hint"),
+    [
+        (["--only", "licence.capitol"], "did you mean 'licence.capital'?"),
+        (["--skip", "filing.domian_age"], "did you mean 'filing.domain_age'?"),
+        (["--only", "license.*"], "did you mean 'licence.*'?"),
+        (["--only", "licence.*", "--skip", "nothing.like.this"], "icpcheck rules list"),
+    ],
+)
+def test_pattern_matching_no_rule_is_a_usage_error(cli: CLI, args: list[str], hint: str) -> None:
+    code, out, err = cli("eligibility", ELIGIBLE, "--as-of", "2026-11-22", *args)
+    assert code == 2 and out == "", out
+    assert "matches no rule" in err and hint in err and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--only", "site.*"],  # emitted by the homepage check, not in the catalogue
+        ["--skip", "domain.whois*"],
+        ["--skip", "waiver.*"],
+    ],
+)
+def test_patterns_for_python_emitted_findings_are_known(cli: CLI, args: list[str]) -> None:
+    _, _, err = cli("eligibility", ELIGIBLE, "--as-of", "2026-11-22", *args)
+    assert "matches no rule" not in err
+
+
+def test_a_type_left_without_rules_is_never_eligible(cli: CLI) -> None:
+    # Seed 000's filing checks are not run: the filing must not be reported as 符合条件.
+    code, out, _ = cli("eligibility", ELIGIBLE, "--as-of", "2026-11-22", "-f", "json", "--only", "licence.*")
+    assert code == 0
+    assert [r["type"] for r in json.loads(out)["results"]] == ["licence"]
+    code, out, _ = cli(
+        "eligibility", ELIGIBLE, "--as-of", "2026-11-22", "--lang", "zh", "--skip", "licence.*"
+    )
+    assert code == 0 and "ICP 备案" in out and "ICP 经营许可证" not in out
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--type", "filing", "--only", "licence.*"],
+        ["--skip", "*"],
+        ["--only", "site.*"],  # homepage checks without --site: nothing would be checked
+    ],
+)
+def test_nothing_left_to_check_is_a_usage_error(cli: CLI, args: list[str]) -> None:
+    code, out, err = cli("eligibility", ELIGIBLE, "--as-of", "2026-11-22", *args)
+    assert code == 2 and out == "" and "符合条件" not in out
+    assert "no rule left" in err
+
+
+def test_config_pattern_matching_no_rule_names_the_config(
+    cli: CLI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".icpcheck.yaml").write_text("only: [licence.capitol]\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    code, _, err = cli("eligibility", ELIGIBLE, "--as-of", "2026-11-22")
+    assert code == 2 and ".icpcheck.yaml" in err and "did you mean 'licence.capital'?" in err
+
+
 def _licence_findings(out: str) -> dict[str, dict[str, Any]]:
     result = next(r for r in json.loads(out)["results"] if r["type"] == "licence")
     return {f["rule"]: f for f in result["findings"]}
@@ -226,7 +289,7 @@ def test_config_defaults_and_flag_override(cli: CLI, tmp_path: Path, monkeypatch
     monkeypatch.chdir(sub)
     code, out, _ = cli("eligibility", GAPS, "--as-of", "2026-11-22")
     assert code == 0
-    assert {r["type"] for r in json.loads(out)["results"]} == {"filing", "licence"}
+    assert {r["type"] for r in json.loads(out)["results"]} == {"licence"}  # filing: no rule left
     assert all(f["rule"].startswith("licence.") for r in json.loads(out)["results"] for f in r["findings"])
     assert cli("eligibility", GAPS, "--as-of", "2026-11-22", "--fail-on", "error")[0] == 1
     (tmp_path / ".icpcheck.yaml").write_text("format: markdown\n", encoding="utf-8")

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from icpcheck.engine import RuleSet, evaluate
 from icpcheck.errors import IcpcheckError, UsageError
-from icpcheck.policy import Policy, apply_waivers
+from icpcheck.policy import Policy, apply_waivers, known_rules
 from icpcheck.report.model import Finding, Result
 
 if TYPE_CHECKING:
@@ -113,7 +113,10 @@ def evaluate_path(path: Path, ruleset: RuleSet, options: Options) -> ProfileOutc
     waivers = loaded.profile.waivers
     if waivers:
         lines = {i: loaded.line_of(f"waivers[{i}]") for i in range(len(waivers))}
-        apply_waivers(results, waivers, {r.id for r in ruleset.rules}, options.as_of, options.lang, lines)
+        apply_waivers(results, waivers, known_rules(ruleset), options.as_of, options.lang, lines)
+    if options.policy.skip or options.policy.only:  # findings made in Python too (site, whois, waivers)
+        for result in results:
+            result.findings = [f for f in result.findings if options.policy.selects(f.rule)]
     checklists = _checklists(loaded.profile, ruleset, options, results) if options.materials else {}
     if not options.show_pii:
         redactor = Redactor.for_profile(loaded.profile)

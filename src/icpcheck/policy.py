@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import fnmatch
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from enum import Enum
+from typing import TYPE_CHECKING
 
 from icpcheck.errors import UsageError
 from icpcheck.profile.model import MAX_PATTERN, Waiver
 from icpcheck.report.model import Finding, Result, Severity, Status
+
+if TYPE_CHECKING:
+    from icpcheck.engine.loader import RuleSet
+
+# Findings about the profile's waivers rather than a catalogue rule.
+WAIVER_RULES = {
+    "waiver.expired": "A waiver in the profile has expired",
+    "waiver.unknown_rule": "A waiver in the profile names an unknown rule",
+}
 
 
 class FailOn(str, Enum):
@@ -56,6 +67,50 @@ class Policy:
 
 def _matches(rule_id: str, patterns: Sequence[str]) -> bool:
     return any(fnmatch.fnmatchcase(rule_id, p) for p in patterns)
+
+
+def emitted_rules() -> dict[str, tuple[str, ...]]:
+    """IDs of findings made in Python, not in the rule catalogue: homepage, whois and waiver checks."""
+    from icpcheck.facts.whois import RULE_IDS as whois
+    from icpcheck.sitecheck import RULE_IDS as site
+
+    return {"site": site, "whois": whois, "waiver": tuple(WAIVER_RULES)}
+
+
+def known_rules(ruleset: RuleSet) -> set[str]:
+    return {r.id for r in ruleset.rules}.union(*emitted_rules().values())
+
+
+def check_patterns(option: str, patterns: Sequence[str], known: Collection[str], file: str | None) -> None:
+    """A pattern that matches no rule is a typo that would silently check nothing (or skip nothing)."""
+    from icpcheck.errors import UsageError
+
+    for pattern in patterns:
+        if any(fnmatch.fnmatchcase(rule, pattern) for rule in known):
+            continue
+        families = {rule.split(".")[0] + ".*" for rule in known}
+        hint = difflib.get_close_matches(pattern, sorted({*known, *families}), n=1, cutoff=0.6)
+        raise UsageError(
+            f"{option} {pattern!r} matches no rule"
+            + (f"; did you mean {hint[0]!r}?" if hint else " (see icpcheck rules list)"),
+            file=file,
+        )
+
+
+def selected_types(
+    policy: Policy, ruleset: RuleSet, types: Sequence[str], extra: Iterable[str] = ()
+) -> tuple[str, ...]:
+    """The types that keep at least one rule under --only/--skip: a type left with no rule is not
+    reported at all (it would read as eligible). `extra`: IDs of Python-made findings this run produces,
+    which travel with the first type."""
+    from icpcheck.errors import UsageError
+
+    kept = tuple(t for t in types if any(r.spec.type == t and policy.selects(r.id) for r in ruleset.rules))
+    if kept:
+        return kept
+    if any(policy.selects(rule) for rule in extra):
+        return tuple(types[:1])
+    raise UsageError(f"no rule left to check: --only/--skip exclude every {' and '.join(types)} rule")
 
 
 @dataclass(slots=True)

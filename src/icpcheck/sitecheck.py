@@ -19,6 +19,23 @@ _PHONE = re.compile(r"(?:\+?86[- ]?)?(?:0\d{2,3}[- ]?\d{7,8}|400[- ]?\d{3}[- ]?\
 _CSS_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
 _FONT = re.compile(r"font-size\s*:\s*(\d+(?:\.\d+)?)\s*px", re.I)
 
+# Titles of the findings this module emits; also the IDs --only/--skip and waivers may name.
+TITLES: dict[str, dict[str, str]] = {
+    "site.filing_number": {"zh": "首页展示备案号", "en": "Homepage shows the filing number"},
+    "site.filing_link": {"zh": "备案号链接至工信部备案系统", "en": "Filing number links to the MIIT system"},
+    "site.font_size": {"zh": "备案号字号", "en": "Filing number font size"},
+    "site.licence_number": {"zh": "首页展示许可证号", "en": "Homepage shows the licence number"},
+    "site.public_security_number": {
+        "zh": "首页展示公安备案号",
+        "en": "Homepage shows the public-security number",
+    },
+    "site.public_security_link": {"zh": "公安备案号链接", "en": "Public-security number link"},
+    "site.company_name": {"zh": "首页明示公司名称", "en": "Homepage shows the company name"},
+    "site.address": {"zh": "首页明示公司地址", "en": "Homepage shows the company address"},
+    "site.phone": {"zh": "首页明示联系电话", "en": "Homepage shows a phone number"},
+}
+RULE_IDS = tuple(TITLES)
+
 TEXT: dict[str, dict[str, tuple[str, str]]] = {
     "zh": {
         "filing_number": ("首页底部须展示备案号", "在页脚加入备案号"),
@@ -112,7 +129,7 @@ def check_page(page: Page, profile: Profile | None, lang: str = "zh") -> list[Fi
                 field=None,
                 expected=expected,
                 actual=actual,
-                title=rule,
+                title=TITLES[rule][lang],
             )
         )
 

@@ -120,20 +120,31 @@ def eligibility(
     from icpcheck.batch import Options, default_jobs, evaluate_many, expand_paths
     from icpcheck.config import find_config
     from icpcheck.engine import load_ruleset
-    from icpcheck.policy import FailOn, Policy
+    from icpcheck.policy import FailOn, Policy, check_patterns, emitted_rules, known_rules, selected_types
     from icpcheck.provinces import resolve_province
     from icpcheck.report.writers import WriterContext, make_writer
 
-    conf = _config(find_config())
+    found = find_config()
+    conf = _config(found)
     kind = type_.value if type_ else conf.get("type", "all")
     fmt = format_.value if format_ else conf.get("format", "text")
     language = lang.value if lang else conf.get("lang", default_lang().value)
     level = fail_on.value if fail_on else conf.get("fail_on", "unknown")
     where = province or conf.get("province")
     policy = Policy(tuple(skip or conf.get("skip", [])), tuple(only or conf.get("only", [])), FailOn(level))
+    ruleset = load_ruleset()
+    types: tuple[str, ...] = ("filing", "licence") if kind == "all" else (kind,)
+    if policy.skip or policy.only:
+        known = known_rules(ruleset)
+        for name, given in (("only", only), ("skip", skip)):
+            origin = (f"--{name}", None) if given else (f"{name}:", str(found[0]) if found else None)
+            check_patterns(origin[0], getattr(policy, name), known, origin[1])
+        emitted = emitted_rules()
+        producing = [*(emitted["site"] if site else ()), *(emitted["whois"] if whois else ())]
+        types = selected_types(policy, ruleset, types, producing)
     options = Options(
         as_of=parse_date(as_of),
-        types=("filing", "licence") if kind == "all" else (kind,),
+        types=types,
         province=resolve_province(where).key if where else None,
         lang=language,
         policy=policy,
@@ -143,7 +154,6 @@ def eligibility(
         site=_page(site, allow_private) if site else None,
     )
     files = expand_paths(paths)
-    ruleset = load_ruleset()
     color = output is None and fmt == "text" and sys.stdout.isatty()
     writer = make_writer(fmt, WriterContext(options.as_of, language, ruleset, color=color))
     failed = broken = False

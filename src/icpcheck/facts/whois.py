@@ -26,6 +26,7 @@ from typing import Any
 
 from icpcheck.textsafe import printable
 
+RULE_IDS = ("domain.whois", "domain.whois_conflict")  # the findings `enrich` emits (for --only/--skip)
 MAX_REPLY = 256 * 1024
 MAX_CACHE_FILE = 64 * 1024  # a cache entry is about 300 bytes; larger files are not ours
 CACHE_TTL = 24 * 3600

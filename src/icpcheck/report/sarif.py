@@ -7,6 +7,7 @@ from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
 from icpcheck import __version__
+from icpcheck.policy import WAIVER_RULES as META_RULES
 from icpcheck.report.model import Finding, Severity, Status
 
 if TYPE_CHECKING:
@@ -15,11 +16,6 @@ if TYPE_CHECKING:
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
-# Findings about the profile's waivers rather than a catalogue rule.
-META_RULES = {
-    "waiver.expired": "A waiver in the profile has expired",
-    "waiver.unknown_rule": "A waiver in the profile names an unknown rule",
-}
 
 
 def _location(path: str, line: int | None) -> dict[str, Any]:
