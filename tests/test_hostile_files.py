@@ -11,6 +11,7 @@ import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -221,3 +222,118 @@ def test_a_key_containing_a_bracket_is_named(cli: CLI, tmp_path: Path, text: str
     path.write_text(text, encoding="utf-8")
     code, _, err = cli("eligibility", path)
     assert expected in _one_error_line(code, err)
+
+
+# --- outputs: never an input, replaced atomically, write errors are input errors --------------------------
+
+
+def _profile(tmp_path: Path, name: str = "p.yaml") -> Path:
+    path = tmp_path / name
+    shutil.copy(EXAMPLES / "missing-data.yaml", path)
+    return path
+
+
+@pytest.mark.parametrize("alias", ["same", "relative", "symlink", "hardlink"])
+def test_output_that_is_an_input_is_refused(
+    cli: CLI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, alias: str
+) -> None:
+    profile = _profile(tmp_path)
+    before = profile.read_bytes()
+    monkeypatch.chdir(tmp_path)
+    output = {"same": str(profile), "relative": "./sub/../p.yaml", "symlink": "link.yaml", "hardlink": "hard"}
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "link.yaml").symlink_to(profile)
+    os.link(profile, tmp_path / "hard")
+    for command in (["eligibility", str(profile)], ["materials", "-t", "filing", "--profile", str(profile)]):
+        code, _, err = cli(*command, "-o", output[alias])
+        assert "refusing to overwrite" in _one_error_line(code, err)
+        assert profile.read_bytes() == before
+
+
+def test_output_that_is_the_config_file_is_refused(
+    cli: CLI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = _repo(tmp_path, ".icpcheck.yaml", "lang: en\n")
+    monkeypatch.chdir(repo)
+    code, _, err = cli("eligibility", EXAMPLES / "missing-data.yaml", "-o", ".icpcheck.yaml")
+    assert "refusing to overwrite" in _one_error_line(code, err)
+    assert (repo / ".icpcheck.yaml").read_text(encoding="utf-8") == "lang: en\n"
+
+
+def test_a_failed_run_leaves_the_last_good_report(
+    cli: CLI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import icpcheck.batch
+
+    report = tmp_path / "report.json"
+    report.write_text('{"last": "good"}\n', encoding="utf-8")
+    original = icpcheck.batch.evaluate_many
+
+    def half_then_crash(*args: Any, **kwargs: Any) -> Any:
+        yield next(original(*args, **kwargs))
+        raise RuntimeError("killed half-way")
+
+    monkeypatch.setattr(icpcheck.batch, "evaluate_many", half_then_crash)
+    code, _, err = cli(
+        "eligibility", _profile(tmp_path), _profile(tmp_path, "q.yaml"), "-f", "json", "-o", report
+    )
+    assert code == 3 and "killed half-way" in err
+    assert report.read_text(encoding="utf-8") == '{"last": "good"}\n'
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["p.yaml", "q.yaml", "report.json"]  # no temp left
+
+
+def test_output_replaces_the_file_a_symlink_names_and_keeps_its_mode(cli: CLI, tmp_path: Path) -> None:
+    target = tmp_path / "reports" / "latest.md"
+    target.parent.mkdir()
+    target.write_text("old", encoding="utf-8")
+    target.chmod(0o640)
+    link = tmp_path / "report.md"
+    link.symlink_to(target)
+    cli("eligibility", _profile(tmp_path), "-f", "markdown", "-o", link)
+    assert link.is_symlink() and target.read_text(encoding="utf-8").startswith("## icpcheck")
+    assert target.stat().st_mode & 0o777 == 0o640
+
+
+def test_output_to_a_device_is_written_not_replaced(cli: CLI, tmp_path: Path) -> None:
+    code, _, err = cli("eligibility", _profile(tmp_path), "-o", os.devnull)
+    assert code == 1 and err == ""
+    assert not Path(os.devnull).is_file()
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("where", ["-o", "stdout"])
+@pytest.mark.parametrize("command", [["eligibility", "-f", "json"], ["materials", "-t", "licence"]])
+def test_a_full_disk_is_one_line_exit_2(tmp_path: Path, where: str, command: list[str]) -> None:
+    args = [*command, "--profile" if command[0] == "materials" else "", str(_profile(tmp_path))]
+    args = [a for a in args if a]
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run(
+            [sys.executable, "-m", "icpcheck", *args, *(["-o", "/dev/full"] if where == "-o" else [])],
+            stdout=full if where == "stdout" else subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+            timeout=300,
+            env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+        )
+    _one_error_line(proc.returncode, proc.stderr)
+    assert "No space left on device" in proc.stderr
+
+
+def test_xlsx_survives_control_characters_and_never_overwrites_the_profile(cli: CLI, tmp_path: Path) -> None:
+    pytest.importorskip("openpyxl")
+    import io
+
+    from icpcheck.engine import load_ruleset
+    from icpcheck.materials import tailor
+    from icpcheck.report.checklist import write_xlsx
+
+    checklist = tailor("licence", "beijing", "company", load_ruleset())
+    checklist.items[0].why = "\x1b]0;pwned\x07\x00"
+    buffer = io.BytesIO()
+    write_xlsx(checklist, "en", buffer)
+    assert buffer.getvalue()[:2] == b"PK"
+    profile = _profile(tmp_path)
+    code, _, err = cli("materials", "-t", "licence", "-f", "xlsx", "-o", profile, "--profile", profile)
+    assert "refusing to overwrite" in _one_error_line(code, err)
+    assert profile.read_bytes() == (EXAMPLES / "missing-data.yaml").read_bytes()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import errno
 import io
 import os
 import sys
@@ -120,6 +122,7 @@ def run(argv: list[str]) -> int:
             stream.reconfigure(errors="backslashreplace")
     try:
         result = app(args=argv, prog_name="icpcheck", standalone_mode=False)
+        sys.stdout.flush()  # a full disk behind stdout shows here, inside the error boundary
         return int(result) if isinstance(result, int) else EXIT_OK
     except IcpcheckError as exc:
         from icpcheck.pii import mask_text
@@ -128,6 +131,10 @@ def run(argv: list[str]) -> int:
         print(f"icpcheck: error: {message}", file=sys.stderr)
         return exc.exit_code
     except typer.Exit as exc:
+        try:
+            sys.stdout.flush()
+        except OSError as flush_error:
+            return _write_failed(flush_error)
         return int(exc.exit_code)
     except typer.Abort:
         print("icpcheck: aborted", file=sys.stderr)
@@ -137,19 +144,38 @@ def run(argv: list[str]) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
+    except OSError as exc:
+        if exc.errno in _WRITE_ERRNOS:
+            return _write_failed(exc)
+        return _internal(exc, argv)
     except Exception as exc:  # the error boundary: no traceback unless --debug
         if hasattr(exc, "format_message") and hasattr(exc, "exit_code"):  # a usage error from the parser
             return _usage_error(exc)
-        if _state["debug"] or "--debug" in argv:
-            raise
-        from icpcheck.textsafe import printable
+        return _internal(exc, argv)
 
-        print(
-            f"icpcheck: internal error: {type(exc).__name__}: {printable(str(exc), one_line=True)} "
-            "(please report it with the command and input; rerun with --debug for the traceback)",
-            file=sys.stderr,
-        )
-        return EXIT_INTERNAL
+
+def _internal(exc: Exception, argv: list[str]) -> int:
+    if _state["debug"] or "--debug" in argv:
+        raise exc
+    from icpcheck.textsafe import printable
+
+    print(
+        f"icpcheck: internal error: {type(exc).__name__}: {printable(str(exc), one_line=True)} "
+        "(please report it with the command and input; rerun with --debug for the traceback)",
+        file=sys.stderr,
+    )
+    return EXIT_INTERNAL
+
+
+# Writing the report failed for a reason outside icpcheck: the disk behind --output or stdout.
+_WRITE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EROFS}
+
+
+def _write_failed(exc: OSError) -> int:
+    print(f"icpcheck: error: cannot write the output: {exc.strerror or exc}", file=sys.stderr)
+    with contextlib.suppress(OSError, ValueError):  # drop what stdout still buffers: exit must not retry
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return EXIT_INPUT
 
 
 def _usage_error(exc: Exception) -> int:

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, TextIO
+from typing import Annotated, Any
 
 import typer
 
@@ -120,6 +120,7 @@ def eligibility(
     from icpcheck.batch import Options, default_jobs, evaluate_many, expand_paths
     from icpcheck.config import find_config
     from icpcheck.engine import load_ruleset
+    from icpcheck.outfile import open_output
     from icpcheck.policy import FailOn, Policy, check_patterns, emitted_rules, known_rules, selected_types
     from icpcheck.provinces import resolve_province
     from icpcheck.report.writers import WriterContext, make_writer
@@ -157,7 +158,8 @@ def eligibility(
     color = output is None and fmt == "text" and sys.stdout.isatty()
     writer = make_writer(fmt, WriterContext(options.as_of, language, ruleset, color=color))
     failed = broken = False
-    with open_output(output) as out, _progress(len(files)) as advance:
+    inputs: list[str | Path] = [*files, *([site] if site else []), *([found[0]] if found else [])]
+    with open_output(output, inputs) as out, _progress(len(files)) as advance:
         out.write(writer.begin())
         for outcome in evaluate_many(files, ruleset, options, jobs or default_jobs()):
             if outcome.error is not None:
@@ -196,22 +198,6 @@ def _config(found: tuple[Path, dict[str, Any]] | None) -> dict[str, Any]:
         exc.file = exc.file or str(path)
         raise
     return conf
-
-
-@contextmanager
-def open_output(path: str | None) -> Iterator[TextIO]:
-    """stdout, or --output FILE (written as UTF-8)."""
-    if path is None:
-        yield sys.stdout
-        return
-    from icpcheck.errors import UsageError
-
-    try:
-        fh = open(path, "w", encoding="utf-8", errors="backslashreplace")  # noqa: SIM115 - closed below
-    except OSError as exc:
-        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
-    with fh:
-        yield fh
 
 
 @contextmanager

@@ -47,10 +47,10 @@ def materials(
     ] = False,
 ) -> None:
     """List exactly which documents to prepare, with form notes and sources."""
-    from icpcheck.cli.eligibility import open_output
     from icpcheck.engine import load_ruleset
     from icpcheck.errors import UsageError
     from icpcheck.materials import tailor
+    from icpcheck.outfile import open_output
     from icpcheck.provinces import resolve_province
     from icpcheck.report import checklist as render
 
@@ -81,7 +81,8 @@ def materials(
     if format_ is MaterialsFormat.xlsx:
         if output is None:
             raise UsageError("--format xlsx needs --output FILE.xlsx")
-        render.write_xlsx(checklist, language, Path(output))
+        with open_output(output, [profile] if profile else [], binary=True) as fh:
+            render.write_xlsx(checklist, language, fh)
         return
     text = {
         MaterialsFormat.text: lambda: render.render_text(
@@ -91,7 +92,7 @@ def materials(
         MaterialsFormat.csv: lambda: render.render_csv(checklist, language),
         MaterialsFormat.json: lambda: render.render_json(checklist, language),
     }[format_]()
-    with open_output(output) as out:
+    with open_output(output, [profile] if profile else []) as out:
         out.write(text)
 
 

@@ -38,6 +38,7 @@ def init(
     from importlib.resources import files
 
     from icpcheck.errors import UsageError
+    from icpcheck.outfile import open_output
     from icpcheck.provinces import resolve_province
 
     key = resolve_province(province).key
@@ -45,8 +46,6 @@ def init(
         raise UsageError(f"{path} exists; use --force to overwrite")
     template = files("icpcheck").joinpath("templates/profile.yaml").read_text(encoding="utf-8")
     text = template.replace("{entity_type}", entity.value).replace("{province}", key)
-    try:
-        path.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
+    with open_output(str(path)) as out:
+        out.write(text)
     typer.echo(f"wrote {path}: replace every <…> placeholder, then run: icpcheck eligibility {path}")

@@ -6,9 +6,10 @@ import csv
 import io
 import json
 from pathlib import Path
+from typing import IO
 
 from icpcheck.materials import Checklist
-from icpcheck.textsafe import rich_text
+from icpcheck.textsafe import printable, rich_text
 
 _HEAD = {
     "zh": {
@@ -96,7 +97,7 @@ def render_markdown(checklist: Checklist, lang: str) -> str:
             item.source,
         ]
         rows.append(f"| {n} | " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
-    return "\n".join(rows) + "\n"
+    return printable("\n".join(rows) + "\n")
 
 
 def render_csv(checklist: Checklist, lang: str) -> str:
@@ -105,7 +106,11 @@ def render_csv(checklist: Checklist, lang: str) -> str:
     writer.writerow(["id", "title", "title_en", "required", "why", "notes", "source"])
     for i in checklist.items:
         writer.writerow(
-            [i.id, i.title, i.title_en, "yes" if i.required else "if applicable", i.why, i.notes, i.source]
+            [
+                printable(cell)
+                for cell in (i.id, i.title, i.title_en, "yes" if i.required else "if applicable")
+            ]
+            + [printable(i.why), printable(i.notes), printable(i.source)]
         )
     return out.getvalue()
 
@@ -114,7 +119,7 @@ def render_json(checklist: Checklist, lang: str) -> str:
     return json.dumps(checklist.to_dict(), ensure_ascii=False, indent=2) + "\n"
 
 
-def write_xlsx(checklist: Checklist, lang: str, path: Path) -> None:
+def write_xlsx(checklist: Checklist, lang: str, path: Path | IO[bytes]) -> None:
     """A formatted sheet to hand to the client: item, why, notes, source, then status and owner to fill in."""
     from icpcheck.errors import UsageError
 
@@ -138,11 +143,11 @@ def write_xlsx(checklist: Checklist, lang: str, path: Path) -> None:
         sheet.append(
             [
                 n,
-                _title(item.title, item.title_en, lang),
+                printable(_title(item.title, item.title_en, lang)),
                 "✔" if item.required else "?",
-                item.why,
-                item.notes,
-                item.source,
+                printable(item.why),
+                printable(item.notes),
+                printable(item.source),
                 "",
                 "",
             ]
@@ -153,10 +158,7 @@ def write_xlsx(checklist: Checklist, lang: str, path: Path) -> None:
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     sheet.freeze_panes = "A3"
-    try:
-        book.save(path)
-    except OSError as exc:
-        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
+    book.save(path)
 
 
 def catalogue_markdown() -> str:
