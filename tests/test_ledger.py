@@ -7,6 +7,7 @@ cites is in it, and every quote really is in its seed.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -206,7 +207,8 @@ def test_coverage_text_lists_statements_and_counts_per_seed(cli: CLI) -> None:
     assert code == 0
     counts = load_ledger().counts()
     for seed in SEEDS:
-        assert f"seed {seed}  ({sum(counts[seed].values())} statements: " in out
+        header = next(line for line in out.splitlines() if line.startswith(f"seed {seed}《"))
+        assert f"》  ({sum(counts[seed].values())} statements: " in header
     assert "000.paid_in_capital" in out and "rules: licence.capital" in out
     total = counts["total"]
     row = ["total", *(str(total[s]) for s in STATUSES), str(sum(total.values()))]
@@ -216,7 +218,8 @@ def test_coverage_text_lists_statements_and_counts_per_seed(cli: CLI) -> None:
 
 def test_coverage_text_in_chinese(cli: CLI) -> None:
     code, out, _ = cli("rules", "coverage", "--lang", "zh")
-    assert code == 0 and "已编码" in out and "待编码" in out and "种子 000" in out
+    assert code == 0 and "已编码" in out and "待编码" in out
+    assert "种子 000《北京 ICP 证办理指南（代理机构）》" in out
 
 
 def test_coverage_json_has_every_statement_and_the_counts(cli: CLI) -> None:
@@ -237,7 +240,7 @@ def test_coverage_markdown_tables(cli: CLI) -> None:
     code, out, _ = cli("rules", "coverage", "--format", "markdown", "--lang", "en")
     assert code == 0
     assert "| seed | encoded | info only | not checkable | superseded | pending | total |" in out
-    assert "## seed 004" in out and "| `004.r4_real_name` | encoded |" in out
+    assert "## seed 004《" in out and "| `004.r4_real_name` | encoded |" in out
 
 
 def test_coverage_status_filter(cli: CLI) -> None:
@@ -261,3 +264,16 @@ def test_coverage_fails_when_the_ledger_is_out_of_step(
     code, out, err = cli("rules", "coverage")
     assert code == 2 and out == ""
     assert "licence.capital_paid" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown"])
+def test_coverage_names_every_seed_by_its_title(cli: CLI, fmt: str) -> None:
+    code, out, _ = cli("rules", "coverage", "--format", fmt, "--lang", "en")
+    assert code == 0 and "seed 002《Enterprise ICP filing guide》" in out
+    assert not re.findall(r"seed \d{3}(?!《)", out)
+
+
+def test_coverage_json_keeps_the_source_key(cli: CLI) -> None:
+    data = json.loads(cli("rules", "coverage", "--format", "json")[1])
+    first = data["statements"][0]
+    assert first["seed"] == "000" and first["source"]["key"] == "bj-icp-licence-agency"

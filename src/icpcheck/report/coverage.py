@@ -7,6 +7,7 @@ import unicodedata
 from collections import Counter
 
 from icpcheck.ledger import REF_KINDS, STATUSES, Ledger, Statement
+from icpcheck.sources import cite, find_source
 
 _STATUS = {
     "zh": {
@@ -36,6 +37,11 @@ _WORDS = {
 }
 
 
+def _seed(seed: str, lang: str) -> str:
+    """ "seed 000《北京 ICP 证办理指南（代理机构）》": a seed by its title, as every output names it."""
+    return f"{_WORDS[lang]['seed']} {seed}《{find_source(seed).title.get(lang)}》"
+
+
 def _encoding(st: Statement) -> str:
     return "; ".join(f"{kind}: {', '.join(ids)}" for kind, ids in st.refs().items() if ids)
 
@@ -61,12 +67,14 @@ def coverage_text(ledger: Ledger, lang: str) -> str:
     status_width = max(len(v) for v in _STATUS[lang].values())
     out: list[str] = []
     for seed in (s for s in counts if s != "total"):
-        out.append(f"{words['seed']} {seed}  ({_summary(counts[seed], lang)})")
+        out.append(f"{_seed(seed, lang)}  ({_summary(counts[seed], lang)})")
         for st in (st for st in ledger.statements if st.seed == seed):
             out.append(f"  {st.key:<{width}}  {_STATUS[lang][st.status]:<{status_width}}  「{st.quote}」")
-            out.append(f"  {'':<{width}}  {'':<{status_width}}  → {_what(st)}")
+            out.append(f"  {'':<{width}}  {'':<{status_width}}  → {cite(_what(st))}")
             if st.resolution:
-                out.append(f"  {'':<{width}}  {'':<{status_width}}  {words['resolution']}: {st.resolution}")
+                out.append(
+                    f"  {'':<{width}}  {'':<{status_width}}  {words['resolution']}: {cite(st.resolution)}"
+                )
         out.append("")
     out.append(words["counts"])
     out.extend(_count_rows(counts, lang, markdown=False))
@@ -105,6 +113,7 @@ def coverage_json(ledger: Ledger) -> str:
                 "quote": st.quote,
                 "status": st.status,
                 **{kind: st.refs()[kind] for kind in REF_KINDS},
+                "source": {"key": find_source(st.seed).key, "title": find_source(st.seed).title.zh},
                 "reason": st.reason or None,
                 "resolution": st.resolution,
                 "note": st.note,
@@ -124,10 +133,10 @@ def coverage_markdown(ledger: Ledger, lang: str) -> str:
     words = _WORDS[lang]
     out = [f"## {words['counts']}", "", *_count_rows(counts, lang, markdown=True), ""]
     for seed in (s for s in counts if s != "total"):
-        out += [f"## {words['seed']} {seed}", "", "| key | status | quote | encoded by / reason |"]
+        out += [f"## {_seed(seed, lang)}", "", "| key | status | quote | encoded by / reason |"]
         out.append("|---|---|---|---|")
         for st in (st for st in ledger.statements if st.seed == seed):
-            what = _what(st) + (f"<br>{words['resolution']}: {st.resolution}" if st.resolution else "")
+            what = cite(_what(st) + (f"<br>{words['resolution']}: {st.resolution}" if st.resolution else ""))
             out.append(f"| `{st.key}` | {_STATUS[lang][st.status]} | {_cell(st.quote)} | {_cell(what)} |")
         out.append("")
     return "\n".join(out)
