@@ -92,6 +92,24 @@ def test_filing_annual_report_window_in_march_vs_april() -> None:
     assert not [o for o in _due(_profile(), "2026-03-01") if o.id == "obligation.filing_annual_report"]
 
 
+def test_annual_report_done_this_window_moves_on_and_a_missed_one_is_overdue() -> None:
+    def due(last: int, as_of: str) -> Any:
+        filings = {"icp_filing_number": "浙ICP备2018012345号-1", "filing_annual_report_last": last}
+        return _one(_due(_profile(filings=filings), as_of), "obligation.filing_annual_report")
+
+    assert due(2026, "2026-02-01").due == dt.date(2027, 3, 31)  # reported in this window already
+    assert due(2025, "2026-02-01").due == dt.date(2026, 3, 31)
+    missed = due(2025, "2026-04-01")
+    assert (missed.due, missed.status, missed.field) == (
+        dt.date(2026, 3, 31),
+        "overdue",
+        "filings.filing_annual_report_last",
+    )
+    licence = {"icp_licence_number": "浙B2-20220123", "licence_issued": "2022-03-15"}
+    never = _profile(filings=licence | {"licence_annual_report_last": 2021})  # before issue: owes from 2023
+    assert _one(_due(never, "2026-05-01"), "obligation.licence_annual_report").due == dt.date(2023, 3, 31)
+
+
 def test_licence_annual_report_starts_the_year_after_issue() -> None:
     issued_this_year = _profile(
         filings={"icp_licence_number": "浙B2-20260001", "licence_issued": "2026-02-01"}
@@ -372,3 +390,12 @@ def test_broken_obligation_file_names_file_and_line(tmp_path: Path) -> None:
 def test_readme_documents_the_command() -> None:
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "icpcheck obligations PATH..." in text and "### `icpcheck obligations`" in text
+
+
+def test_text_is_coloured_only_when_asked(write_profile: Callable[[Any], Path]) -> None:
+    from icpcheck.report.obligations import View, render
+
+    items = _due(_profile(domains=[{"name": "a.cn", "expires": "2026-11-01"}]), "2026-11-22")
+    coloured = render("text", items, [], View(dt.date(2026, 11, 22), 30, "en", color=True))
+    plain = render("text", items, [], View(dt.date(2026, 11, 22), 30, "en"))
+    assert "\x1b[" in coloured and "overdue" in coloured and "\x1b[" not in plain

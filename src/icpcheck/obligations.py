@@ -39,6 +39,7 @@ class DueSpec(StrictModel):
     offset_months: int | str = 0  # whole months, "$param" or "-$param"
     window: tuple[int, int] | None = None  # first and last month of a yearly window
     after: str | None = None  # with window: skip windows in or before this date's year
+    done_year: str | None = None  # with window: the year of the last window whose report was submitted
     note: Bilingual | None = None
 
     @field_validator("offset_months")
@@ -285,11 +286,15 @@ def _due(
         year = ctx.as_of.year
         if ctx.as_of > _month_end(year, last):
             year += 1
-        after_field = case.after
-        after = resolve(ctx.root, compile_path(after_field)) if after_field else None
-        if isinstance(after, dt.date) and after.year >= year:
-            year = after.year + 1
-        return _month_end(year, last), dt.date(year, first, 1), after_field
+        after = resolve(ctx.root, compile_path(case.after)) if case.after else None
+        first_year = after.year + 1 if isinstance(after, dt.date) else None  # the first window it owes
+        if first_year is not None and first_year > year:
+            year = first_year
+        done = resolve(ctx.root, compile_path(case.done_year)) if case.done_year else None
+        if isinstance(done, int) and not isinstance(done, bool):
+            # the first window not reported, even a past one: a missed report is overdue
+            year = max(done + 1, first_year or 0)
+        return _month_end(year, last), dt.date(year, first, 1), case.done_year or case.after
     assert case.field is not None
     absolute = case.field.startswith("/") or not prefix
     path = case.field.lstrip("/")

@@ -150,6 +150,10 @@ class Filings(_Model):
     telecom_licences: list[Text] | None = None
     licence_issued: dt.date | None = None  # ICP licence issue date (annual reports start the next year)
     licence_expires: dt.date | None = None  # ICP licence expiry (renewal is due 90 days before)
+    # year of the last January–March window in which the annual report was submitted (unknown: only the
+    # next window is shown; known: a missed window is overdue)
+    filing_annual_report_last: int | None = Field(default=None, ge=2000, le=2100)
+    licence_annual_report_last: int | None = Field(default=None, ge=2000, le=2100)
     last_change: Change | None = None
     permits: list[Permit] | None = None
 
