@@ -392,7 +392,7 @@ def test_readme_documents_the_command() -> None:
     assert "icpcheck obligations PATH..." in text and "### `icpcheck obligations`" in text
 
 
-def test_text_is_coloured_only_when_asked(write_profile: Callable[[Any], Path]) -> None:
+def test_text_is_coloured_only_when_asked() -> None:
     from icpcheck.report.obligations import View, render
 
     items = _due(_profile(domains=[{"name": "a.cn", "expires": "2026-11-01"}]), "2026-11-22")
