@@ -168,21 +168,29 @@ def test_timeline_skips_national_day_and_counts_make_up_days(cli: CLI) -> None:
     assert weekdays == 19  # … so 20 working days take 19 weekdays plus that Saturday
 
 
-def test_timeline_guangdong_review_is_longer_and_beyond_known_years_falls_back(cli: CLI) -> None:
-    plan = _timeline(cli, "--type", "filing", "--province", "粤", "--start", "2028-03-01")
+def test_timeline_zhejiang_review_is_longer_and_beyond_known_years_falls_back(cli: CLI) -> None:
+    # Tencent's review page: 不超过20个工作日（浙江30个工作日）; Guangdong keeps 20 (params/guangdong.yaml)
+    plan = _timeline(cli, "--type", "filing", "--province", "浙", "--start", "2028-03-01")
     assert plan["weekends_only_years"] == [2028]
     assert next(s for s in plan["steps"] if s["id"] == "authority_review")["days"] == [30, 30]
-    _, text, _ = cli("timeline", "--type", "filing", "--province", "粤", "--start", "2028-03-01")
+    guangdong = _timeline(cli, "--type", "filing", "--province", "粤", "--start", "2028-03-01")
+    assert next(s for s in guangdong["steps"] if s["id"] == "authority_review")["days"] == [20, 20]
+    _, text, _ = cli("timeline", "--type", "filing", "--province", "浙", "--start", "2028-03-01")
     assert "weekends only" in text
 
 
-def test_licence_timeline_beijing_working_days_elsewhere_statutory(cli: CLI) -> None:
+def test_licence_timeline_uses_the_authoritys_limit_and_notes_the_agency_target(cli: CLI) -> None:
+    # Issue 13 item 4: seed 000's 30 working days are an agency's contractual target (默认协议); the
+    # authority's limit is seed 003's 60 days, everywhere including Beijing.
     beijing = _timeline(cli, "--type", "licence", "--province", "京", "--start", "2026-11-02")
     step = next(s for s in beijing["steps"] if s["id"] == "authority_decision")
-    assert step["unit"] == "working" and step["days"] == [30, 30]
+    assert step["unit"] == "calendar" and step["days"] == [60, 60]
+    assert "30 working days" in step["note"] and "not the administration's time limit" in step["note"]
     other = _timeline(cli, "--type", "licence", "--province", "hunan", "--start", "2026-11-02")
     step = next(s for s in other["steps"] if s["id"] == "authority_decision")
-    assert step["unit"] == "calendar" and step["days"] == [60, 60]
+    assert step["unit"] == "calendar" and step["days"] == [60, 60] and step["note"] == ""
+    _, text, _ = cli("timeline", "-t", "licence", "--province", "京", "--start", "2026-11-02", "--lang", "en")
+    assert "note: The agency of seed 000" in text
 
 
 def test_timeline_bad_start(cli: CLI) -> None:

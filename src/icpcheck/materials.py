@@ -18,7 +18,7 @@ from typing import Any
 from pydantic import Field
 
 from icpcheck.data import rules_dir
-from icpcheck.engine.conditions import Ctx, Node
+from icpcheck.engine.conditions import Ctx, Node, compile_condition
 from icpcheck.engine.loader import Bilingual, RuleSet, StrictModel, compile_at, load_spec
 from icpcheck.engine.paths import compile_path, resolve
 from icpcheck.errors import RuleFileError
@@ -184,8 +184,31 @@ def _item(material: Material, ctx: Ctx, profile: Profile | None, lang: str) -> C
             return None
         required = state is True
         why = "; ".join(r for r in reasons if r) if required else check + (when or spec.title.get(lang))
+    elif spec.applies is not None:
+        # Without a profile, the parts of `applies` that test only the province's parameters still decide
+        # (e.g. a local undertaking): one false part drops the item, all true makes it required.
+        parts = spec.applies["all"] if set(spec.applies) == {"all"} else [spec.applies]
+        states = [
+            compile_condition(part).evaluate(ctx, None, "").value if _params_only(part) else None
+            for part in parts
+        ]
+        if False in states:
+            return None
+        if all(states) and not spec.each:
+            required, why = True, ""
     notes = spec.notes.get(lang) if spec.notes else ""
     return ChecklistItem(spec.id, spec.title.zh, spec.title.en, required, why, notes, cite(spec.source))
+
+
+def _params_only(raw: Any) -> bool:
+    """Whether a condition tests parameters only (no profile field, named condition or list)."""
+    if isinstance(raw, dict):
+        if raw.keys() & {"field", "value_field", "use", "each", "some", "count", "consecutive_months"}:
+            return False
+        return all(_params_only(v) for v in raw.values())
+    if isinstance(raw, list):
+        return all(_params_only(v) for v in raw)
+    return True
 
 
 def _each(material: Material, ctx: Ctx, profile: Profile, why: str) -> tuple[bool | None, list[str]]:

@@ -1,7 +1,10 @@
-"""The 31 mainland provincial-level regions and alias resolution (beijing / 北京 / 京 / 北京市)."""
+"""The 31 mainland provincial-level regions, alias resolution (beijing / 北京 / 京 / 北京市) and their local
+requirements as dated entries, one per reference (the newest references are today's answer; older snapshots
+marked `history` remain for earlier evaluation dates)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 from dataclasses import dataclass, field
 from functools import cache
@@ -19,6 +22,35 @@ class Province:
     full_name: str
     aliases: tuple[str, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Requirements:
+    """What one reference states about a province's local requirements, from `since`."""
+
+    since: dt.date
+    source: str
+    items: tuple[str, ...]
+    consulted: bool = False  # the reference states no date: `since` is the day it was read
+    history: bool = False  # an older snapshot, today's answer only until a newer reference applies
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "since": self.since.isoformat(),
+            "dated": "consulted" if self.consulted else "stated",
+            "history": self.history,
+            "source": self.source,
+            "items": list(self.items),
+        }
+
+
+def requirements_at(province: Province, as_of: dt.date) -> tuple[list[Requirements], list[Requirements]]:
+    """(in force at `as_of`, superseded history): newer references replace `history` snapshots."""
+    known = [r for r in province.extra.get("requirements", ()) if r.since <= as_of]
+    current = [r for r in known if not r.history]
+    if not current:  # no newer reference yet: the latest snapshot is the answer
+        current = known[-1:]
+    return current, [r for r in known if r not in current]
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +94,7 @@ def province_table() -> ProvinceTable:
             raise RuleFileError("each province needs zh, abbr and full_name", file=str(path), field=key)
         aliases = tuple(str(a) for a in entry.get("aliases", []))
         extra = {k: v for k, v in entry.items() if k not in {"zh", "abbr", "full_name", "aliases"}}
+        extra["requirements"] = _requirements(entry.get("local_requirements"), str(path), key)
         prov = Province(key, str(entry["zh"]), str(entry["abbr"]), str(entry["full_name"]), aliases, extra)
         provinces[key] = prov
         for alias in (key, prov.zh, prov.abbr, prov.full_name, *aliases):
@@ -72,6 +105,36 @@ def province_table() -> ProvinceTable:
             if alias:
                 not_mainland[_normalise(str(alias))] = str(entry.get("zh", key))
     return ProvinceTable(provinces, lookup, not_mainland)
+
+
+def _requirements(raw: Any, path: str, key: str) -> tuple[Requirements, ...]:
+    if not isinstance(raw, list):
+        raise RuleFileError("local_requirements must be a list of dated entries", file=path, field=key)
+    out = []
+    for i, item in enumerate(raw):
+        where = f"{key}.local_requirements[{i}]"
+        ok = (
+            isinstance(item, dict)
+            and isinstance(item.get("since"), dt.date)
+            and isinstance(item.get("source"), str)
+            and item["source"].strip()
+            and isinstance(item.get("items"), list)
+            and item.get("dated", "stated") in ("stated", "consulted")
+        )
+        if not ok:
+            raise RuleFileError(
+                "each entry needs since (a date), source, items, dated", file=path, field=where
+            )
+        out.append(
+            Requirements(
+                item["since"],
+                item["source"],
+                tuple(str(x) for x in item["items"]),
+                item.get("dated") == "consulted",
+                bool(item.get("history", False)),
+            )
+        )
+    return tuple(sorted(out, key=lambda r: r.since))
 
 
 def resolve_province(name: str) -> Province:

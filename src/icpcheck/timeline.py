@@ -22,10 +22,11 @@ class StepSpec(StrictModel):
     id: str
     title: Bilingual
     unit: str | None = None  # working | calendar
-    unit_field: str | None = None  # or: the province field that says which
+    unit_param: str | None = None  # or: the parameter that says which (rules/params, per province)
     min: int | None = Field(default=None, ge=0)
     max: int | None = Field(default=None, ge=0)
-    days: str | None = None  # a province field with the number of days
+    days: str | None = None  # a parameter with the number of days (per province, dated)
+    note_param: str | None = None  # a parameter with a note on the step (e.g. an agency's own target)
     source: str = Field(min_length=1)
 
 
@@ -44,9 +45,11 @@ class Step:
     end_earliest: dt.date
     end_latest: dt.date
     source: str
+    note: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "note": self.note,
             "id": self.id,
             "title": self.title,
             "unit": self.unit,
@@ -114,17 +117,26 @@ def _load() -> TimelineFile:
 
 
 def plan(kind: str, province: Province, start: dt.date, lang: str = "zh") -> Plan:
+    """The plan from `start`; durations that differ per province are parameters in force at `start`."""
+    from icpcheck.engine import load_ruleset
+
     spec = _load()
+    ruleset = load_ruleset()
+    params = ruleset.params_for(province.key, start)
     calendar = WorkingDays()
     result = Plan(kind, province.key, start)
     cursor_early = cursor_late = start
     for step in getattr(spec, kind):
-        unit = step.unit or str(province.extra.get(step.unit_field or "", "calendar"))
+        unit = step.unit or str(params.get(step.unit_param or "", "calendar"))
+        source = step.source
         if step.days:
-            n = int(province.extra[step.days])
+            n = int(params[step.days])
             low, high = n, n
+            source = f"{step.days}: {ruleset.param_spec(step.days, province.key).source_at(start)}"
         else:
             low, high = step.min or 0, step.max or 0
+        raw_note = params.get(step.note_param or "")
+        note = raw_note.get(lang, "") if isinstance(raw_note, dict) else str(raw_note or "")
         early = _advance(calendar, cursor_early, low, unit)
         late = _advance(calendar, cursor_late, high, unit)
         result.steps.append(
@@ -136,7 +148,8 @@ def plan(kind: str, province: Province, start: dt.date, lang: str = "zh") -> Pla
                 cursor_early,
                 early or cursor_early,
                 late or cursor_late,
-                cite(step.source),
+                cite(source),
+                note,
             )
         )
         cursor_early = early + dt.timedelta(days=1) if early else cursor_early

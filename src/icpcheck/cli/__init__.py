@@ -11,7 +11,7 @@ import sys
 from icpcheck.cli.app import app, run
 
 # Command modules attach their commands to `app` when imported.
-from icpcheck.cli import domain, eligibility, materials, plan, project, rules, site  # noqa: F401  isort: skip
+from icpcheck.cli import domain, eligibility, materials, plan, project, provinces, rules, site  # noqa: F401  isort: skip
 from icpcheck.cli import sources  # noqa: F401  isort: skip
 from icpcheck.cli import obligations  # noqa: F401  isort: skip
 

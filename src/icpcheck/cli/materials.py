@@ -1,4 +1,4 @@
-"""`icpcheck materials` (the documents to prepare) and `icpcheck provinces` (the 31 regions)."""
+"""`icpcheck materials`: the documents to prepare."""
 
 from __future__ import annotations
 
@@ -17,11 +17,6 @@ class MaterialsFormat(str, Enum):
     csv = "csv"
     json = "json"
     xlsx = "xlsx"
-
-
-class TableFormat(str, Enum):
-    table = "table"
-    json = "json"
 
 
 @app.command()
@@ -100,48 +95,3 @@ def _tty() -> bool:
     import sys
 
     return sys.stdout.isatty()
-
-
-@app.command()
-def provinces(
-    format_: Annotated[
-        TableFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = TableFormat.table,
-) -> None:
-    """List the 31 mainland provinces: names, abbreviations, 管局, review times, local requirements."""
-    import json
-
-    from icpcheck.provinces import province_table
-
-    table = province_table()
-    rows = [
-        {
-            "key": p.key,
-            "zh": p.zh,
-            "abbr": p.abbr,
-            "full_name": p.full_name,
-            "aliases": list(p.aliases),
-            **p.extra,
-        }
-        for p in table.provinces.values()
-    ]
-    if format_ is TableFormat.json:
-        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
-        return
-    from rich.console import Console
-    from rich.table import Table
-
-    out = Table(title=f"{len(rows)} provinces")
-    for column in ("key", "中文", "简称", "管局 / authority", "filing review", "phone"):
-        out.add_column(column)
-    for row in rows:
-        phones = row.get("phones") or {}
-        out.add_row(
-            row["key"],
-            row["zh"],
-            row["abbr"],
-            str(row.get("authority", "")),
-            str(row.get("filing_review_working_days", "")),
-            ", ".join(f"{k}: {v}" for k, v in phones.items()),
-        )
-    Console(width=140).print(out)

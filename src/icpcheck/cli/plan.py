@@ -89,6 +89,7 @@ def timeline(
         )
         typer.echo(
             f"  {step.start.isoformat()} → {dates}  {step.title} ({span} {unit})\n      source: {step.source}"
+            + (f"\n      note: {step.note}" if step.note else "")
         )
     typer.echo(f"  done by {result.end_latest.isoformat()} at the latest")
     if result.fallback_years:

@@ -99,6 +99,12 @@ def _uscc_province(value: Any, province: Any) -> bool:
     return len(text) == 18 and text[2:4] == _division(str(province))
 
 
+def _resident_id_province(value: Any, province: Any) -> bool:
+    """The first two digits of a resident ID number are the issuing province's division code (GB/T 2260)."""
+    text = str(value).strip()
+    return len(text) == 18 and text[:2] == _division(str(province))
+
+
 def _number_province(value: Any, province: Any) -> bool:
     """The one-character province prefix of a filing, licence or public-security number."""
     text = str(value).strip()
@@ -114,6 +120,7 @@ for _name, _func in {
     "uscc_valid": _uscc_valid,
     "uscc_province": _uscc_province,
     "resident_id_valid": _resident_id_valid,
+    "resident_id_province": _resident_id_province,
     "mobile_valid": _mobile_valid,
     "filing_number_valid": _shape(FILING),
     "licence_number_valid": _shape(LICENCE),

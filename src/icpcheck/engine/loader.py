@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from icpcheck.data import rules_dir
 from icpcheck.engine.conditions import ConditionError, Node, compile_condition
@@ -62,6 +62,20 @@ class RuleFileSpec(StrictModel):
 class DatedValue(StrictModel):
     since: dt.date
     value: Any
+    source: str | None = None  # the reference for this value (else the parameter's own source)
+    # `stated`: the reference gives this date; `consulted`: it gives none, so the value is known to hold
+    # from the day the reference was read (earlier evaluation dates keep the older value)
+    dated: Literal["stated", "consulted"] = "stated"
+    note: str | None = None
+
+
+class Alternative(StrictModel):
+    """A value another reference gives, which the rules do not use (see the parameter's `decision`)."""
+
+    value: Any
+    source: str = Field(min_length=1)
+    date: str = Field(min_length=1)  # the date the reference states, or "undated (commit …)"
+    note: str | None = None
 
 
 class ParamSpec(StrictModel):
@@ -73,15 +87,30 @@ class ParamSpec(StrictModel):
     unit: str | None = None
     verified: bool = True
     reason: str | None = None  # why a value is unverified
+    disagreements: list[Alternative] = Field(default_factory=list)  # what other references say
+    decision: str | None = None  # which value the rules use and why (required with disagreements)
+
+    @model_validator(mode="after")
+    def _decided(self) -> ParamSpec:
+        if self.disagreements and not self.decision:
+            raise ValueError("a parameter with disagreements needs a 'decision': which value is used and why")
+        return self
+
+    def _in_force(self, as_of: dt.date) -> DatedValue | None:
+        current = None
+        for dated in sorted(self.values or [], key=lambda d: d.since):
+            if dated.since <= as_of:
+                current = dated
+        return current
 
     def at(self, as_of: dt.date) -> Any:
-        if not self.values:
-            return self.value
-        current = self.value
-        for dated in sorted(self.values, key=lambda d: d.since):
-            if dated.since <= as_of:
-                current = dated.value
-        return current
+        dated = self._in_force(as_of)
+        return self.value if dated is None else dated.value
+
+    def source_at(self, as_of: dt.date) -> str:
+        """The reference for the value in force at `as_of`."""
+        dated = self._in_force(as_of)
+        return (dated.source if dated is not None else None) or self.source
 
 
 class ParamFileSpec(StrictModel):
@@ -173,7 +202,9 @@ def _load_params(folder: Path) -> tuple[dict[str, ParamSpec], dict[str, dict[str
             raise _error(
                 source, ("province",), f"must be the pinyin key matching the file name ({path.stem!r})"
             )
-        for name in spec.params:
+        for name, param in spec.params.items():
+            if param.from_file:
+                param.value = _list_file(folder.parent / param.from_file)
             if name not in national:
                 raise _error(
                     source, ("params", name), f"overrides {name!r}, which national.yaml does not define"
