@@ -189,9 +189,14 @@ def test_domains_per_application() -> None:
     assert status("shanghai", 4) is Status.SKIP
 
 
-def test_local_mobile_reminder_only_where_a_reference_asks() -> None:
-    assert _finding(_individual("jiangsu", ZJ_ID), "filing.local_mobile").status is Status.FAIL
-    assert _finding(_individual("zhejiang", ZJ_ID), "filing.local_mobile").status is Status.SKIP
+def test_local_mobile_by_the_numbers_home_province() -> None:
+    data = _individual("gansu", GS_ID)
+    data["people"]["site_owner"]["mobile"] = "13812345678"  # 江苏省连云港市 in libphonenumber's data
+    assert _finding(data, "filing.local_mobile").status is Status.FAIL
+    data["company"]["province"] = "jiangsu"
+    assert _finding(data, "filing.local_mobile").status is Status.PASS
+    data["company"]["province"] = "zhejiang"  # no reference asks for local mobiles there
+    assert _finding(data, "filing.local_mobile").status is Status.SKIP
 
 
 def _materials(province: str, as_of: dt.date, entity: str = "company") -> dict[str, bool]:

@@ -149,7 +149,7 @@ def plan(kind: str, province: Province, start: dt.date, lang: str = "zh") -> Pla
                 early or cursor_early,
                 late or cursor_late,
                 cite(source),
-                note,
+                cite(note),
             )
         )
         cursor_early = early + dt.timedelta(days=1) if early else cursor_early

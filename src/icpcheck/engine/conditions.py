@@ -159,7 +159,8 @@ def _idna_to_unicode(name: str) -> str:
         return name
 
 
-OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
+# An operator may answer None where the data cannot decide (the leaf is then unknown).
+OPERATORS: dict[str, Callable[[Any, Any], bool | None]] = {
     "eq": lambda a, e: bool(a == e),
     "ne": lambda a, e: bool(a != e),
     "gt": lambda a, e: bool(a > e),
@@ -179,7 +180,7 @@ OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
 UNARY = {"exists"}
 
 
-def register_operator(name: str, func: Callable[[Any, Any], bool]) -> None:
+def register_operator(name: str, func: Callable[[Any, Any], bool | None]) -> None:
     """Add an operator (e.g. an identifier check); rule files can use it by name."""
     OPERATORS[name] = func
 

@@ -105,6 +105,26 @@ def _resident_id_province(value: Any, province: Any) -> bool:
     return len(text) == 18 and text[:2] == _division(str(province))
 
 
+def _mobile_province(value: Any, province: Any) -> bool | None:
+    """Whether a mainland mobile was issued in `province`, from libphonenumber's prefix data (号码归属地);
+    None (unknown) where that data gives no province or the number does not parse."""
+    import phonenumbers
+    from phonenumbers import geocoder
+
+    from icpcheck.provinces import province_table
+
+    prov = province_table().provinces.get(str(province))
+    try:
+        number = phonenumbers.parse(str(value), "CN")
+    except phonenumbers.NumberParseException:
+        return None
+    place = geocoder.description_for_number(number, "zh")
+    known = [p for p in province_table().provinces.values() if place.startswith(p.zh)]
+    if prov is None or not known:
+        return None
+    return known[0].key == prov.key
+
+
 def _number_province(value: Any, province: Any) -> bool:
     """The one-character province prefix of a filing, licence or public-security number."""
     text = str(value).strip()
@@ -121,6 +141,7 @@ for _name, _func in {
     "uscc_province": _uscc_province,
     "resident_id_valid": _resident_id_valid,
     "resident_id_province": _resident_id_province,
+    "mobile_province": _mobile_province,
     "mobile_valid": _mobile_valid,
     "filing_number_valid": _shape(FILING),
     "licence_number_valid": _shape(LICENCE),
