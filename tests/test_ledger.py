@@ -277,3 +277,12 @@ def test_coverage_json_keeps_the_source_key(cli: CLI) -> None:
     data = json.loads(cli("rules", "coverage", "--format", "json")[1])
     first = data["statements"][0]
     assert first["seed"] == "000" and first["source"]["key"] == "bj-icp-licence-agency"
+
+
+def test_a_guidance_source_key_missing_from_the_ledger_is_reported(rules_copy: Path) -> None:
+    _edit(rules_copy / "ledger.yaml", "    guidance: [site.source_licence]\n", "")
+    problems = uncited(load_ledger(rules_copy), rules_copy)
+    assert problems == [
+        "guidance entry 'site.source_licence' cites seed 000, but no statement of seed 000 in "
+        "rules/ledger.yaml lists it under guidance"
+    ]

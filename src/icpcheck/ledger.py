@@ -254,12 +254,16 @@ def citing_entries(directory: Path | None = None) -> list[tuple[str, str, str]]:
     ruleset = load_ruleset(base)
     out = [("rules", r.id, r.spec.source) for r in ruleset.rules]
     out += [("materials", m.spec.id, m.spec.source) for m in load_catalogue(directory)]
-    out += [("params", name, p.source) for name, p in ruleset.national.items()]
-    for layer in ruleset.overrides.values():
-        out += [("params", name, p.source) for name, p in layer.items()]
+    for layer in [ruleset.national, *ruleset.overrides.values()]:
+        for name, param in layer.items():
+            # dated values may name their own reference
+            dated = [getattr(v, "source", None) for v in param.values or []]
+            out += [("params", name, text) for text in [param.source, *dated] if isinstance(text, str)]
     for path in sorted((base / "guidance").glob("*.yaml")):
         data = load_yaml_file(path, error=RuleFileError).data
         for key, value in data.items() if isinstance(data, dict) else []:
+            if isinstance(value, str) and "source" in key:  # e.g. site.yaml's source_filing
+                out.append(("guidance", f"{path.stem}.{key}", value))
             for item in value if isinstance(value, list) else []:
                 if (
                     isinstance(item, dict)
