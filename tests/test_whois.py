@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from conftest import ELIGIBLE
 from whois_server import SAMPLES, whois_server
 
 CLI = Callable[..., tuple[int, str, str]]
@@ -68,6 +69,32 @@ def test_redacted_holder_is_unknown_with_where_to_check(cli: CLI, server: Any) -
     assert entry["domain"]["holder_redacted"] is True and entry["domain"]["holder"] is None
     finding = next(f for f in entry["findings"] if f["rule"] == "filing.domain_holder_match")
     assert finding["status"] == "unknown" and "registrar" in finding["remediation"]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_domain_without_profile_gives_no_profile_advice(cli: CLI, server: Any, lang: str) -> None:
+    # A holder other than --holder: whether seed 004's exceptions (股东、主要负责人) apply needs the profile,
+    # but the command must neither ask for company.entity_type nor say "fill in the profile".
+    code, [entry] = _domain(cli, "google.cn", "--holder", "北京某公司", "--lang", lang)
+    for finding in entry["findings"]:
+        if finding["status"] == "unknown":
+            assert "in the profile" not in finding["remediation"], finding  # engine: Provide … in the profile
+            assert "在档案中填写" not in finding["remediation"], finding
+            assert "entity_type" not in json.dumps(finding), finding
+    holder = next(f for f in entry["findings"] if f["rule"] == "filing.domain_holder_match")
+    assert holder["status"] == "unknown" and holder["field"] == "domains[0].holder"
+    assert "icpcheck eligibility" in holder["remediation"] and code == 1
+
+
+def test_offline_cache_miss_does_not_downgrade_a_complete_profile(cli: CLI, server: Any) -> None:
+    code, out, _ = cli("eligibility", ELIGIBLE, "--whois", "--offline", "--as-of", "2026-11-22", "-f", "json")
+    results = json.loads(out)["results"]
+    assert {r["verdict"] for r in results} == {"eligible"} and code == 0
+    note = next(f for r in results for f in r["findings"] if f["rule"] == "domain.whois")
+    assert note["status"] == "skip" and "--offline" in note["message"]
+    assert server.queries == []
+    _, text, _ = cli("eligibility", ELIGIBLE, "--whois", "--offline", "--as-of", "2026-11-22", "--lang", "en")
+    assert "No whois facts for yunfan.cn" in text  # the note stays visible in the terminal report
 
 
 @pytest.mark.parametrize(

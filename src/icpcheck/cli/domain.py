@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -18,7 +18,29 @@ from icpcheck.cli.app import (
     parse_date,
 )
 
+if TYPE_CHECKING:
+    from icpcheck.engine.loader import Bilingual
+    from icpcheck.report.model import Finding
+
 DOMAIN_RULES = ("filing.domain_*", "licence.domain_*")
+# There is no profile here: an unknown comes from whois lacking a fact, or from a fact about the filing
+# subject (shareholders, legal representative) that only a profile gives.
+_NO_PROFILE = {
+    "zh": {
+        "whois": "WHOIS 未显示 {field}：请在注册商控制台核对",
+        "subject": (
+            "WHOIS 显示的持有者不是 --holder：仅当其为备案主体的股东或主要负责人时才可能被接受，"
+            "请用 icpcheck eligibility 档案 --whois 核对"
+        ),
+    },
+    "en": {
+        "whois": "whois does not show {field}: check it in the registrar's console",
+        "subject": (
+            "whois shows a holder other than --holder: it can pass only as a shareholder or the principal "
+            "of the filing subject; check with icpcheck eligibility PROFILE --whois"
+        ),
+    },
+}
 
 
 class DomainFormat(str, Enum):
@@ -59,6 +81,7 @@ def domain(
     from icpcheck.facts.whois import lookup_many
     from icpcheck.pii import Redactor
     from icpcheck.profile.model import Company, Profile
+    from icpcheck.report.model import Status
     from icpcheck.textsafe import printable
 
     for name in names:
@@ -72,6 +95,7 @@ def domain(
     language = (lang or default_lang()).value
     facts = lookup_many(names, timeout=check_timeout(timeout), use_cache=not no_cache, offline=offline)
     ruleset = load_ruleset()
+    hints = {r.id: r.spec.unknown for r in ruleset.rules}
     report: list[dict[str, Any]] = []
     ok = True
     for fact in facts:
@@ -104,6 +128,9 @@ def domain(
             ),
         )
         findings = [f for r in results for f in r.findings]
+        for finding in findings:
+            if finding.status is Status.UNKNOWN:
+                _without_profile(finding, hints.get(finding.rule), language, holder, fact.holder)
         ok = ok and fact.error is None and all(f.status.value in ("pass", "skip") for f in findings)
         entry: dict[str, Any] = {"domain": fact.to_dict(), "findings": [f.to_dict() for f in findings]}
         if not show_pii:  # the holder may be a natural person; a registry may show IDs and mobiles
@@ -134,3 +161,17 @@ def domain(
                 if f["status"] in ("fail", "unknown"):
                     echo(f"      → {f['remediation']}")
     raise typer.Exit(EXIT_OK if ok else EXIT_GAPS)
+
+
+def _without_profile(
+    finding: Finding, hint: Bilingual | None, lang: str, holder: str | None, whois_holder: str | None
+) -> None:
+    """Advice for an unknown that a profile cannot fix, since this command has none."""
+    text = _NO_PROFILE[lang]
+    if not (finding.field or "").startswith("domains["):
+        # Only the holder rule reads facts about the subject, and only with --holder.
+        finding.field, finding.expected, finding.actual = "domains[0].holder", holder, whois_holder
+        if whois_holder is not None:
+            finding.remediation = text["subject"]
+            return
+    finding.remediation = hint.get(lang) if hint else text["whois"].format(field=finding.field)

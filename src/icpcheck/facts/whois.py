@@ -335,11 +335,13 @@ def enrich(profile: Any, facts: list[DomainFacts], lang: str = "zh") -> list[Any
         if fact is None:
             continue
         if fact.error:
+            # A note, never a verdict: the facts the profile states stand, and the rules that need a fact
+            # neither the profile nor whois gave are unknown on their own.
             message, fix = _UNAVAILABLE[lang]
             findings.append(
                 Finding(
                     "domain.whois",
-                    Status.UNKNOWN,
+                    Status.SKIP,
                     Severity.INFO,
                     message.format(name=fact.name, reason=fact.error),
                     fix,

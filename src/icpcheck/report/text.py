@@ -6,7 +6,7 @@ import io
 import sys
 from typing import TYPE_CHECKING
 
-from icpcheck.report.model import Finding, Report, Result, Status, Verdict
+from icpcheck.report.model import Finding, Report, Result, Severity, Status, Verdict
 from icpcheck.report.writers import record_verdicts
 from icpcheck.textsafe import rich_text
 
@@ -97,7 +97,7 @@ def _render_result(console: Console, result: Result, labels: dict[str, str], rep
     counts = {s.value: 0 for s in Status}
     for finding in result.findings:
         counts[finding.status.value] += 1
-        if finding.status is not Status.SKIP:
+        if finding.status is not Status.SKIP or finding.severity is Severity.INFO:  # notes stay visible
             _render_finding(console, finding, labels)
     console.print(f"  [dim]{labels['summary'].format(**counts)}[/]\n")
 
@@ -106,7 +106,7 @@ def _render_finding(console: Console, f: Finding, labels: dict[str, str]) -> Non
     icon, style = ICONS[f.status]
     sev = "" if f.status is Status.PASS else f" [dim]({f.severity.value})[/]"
     console.print(f"  [{style}]{icon}[/] [bold]{f.rule}[/] {rich_text(f.title)}{sev}")
-    if f.status in (Status.FAIL, Status.UNKNOWN, Status.WAIVED):
+    if f.status in (Status.FAIL, Status.UNKNOWN, Status.WAIVED) or f.severity is Severity.INFO:
         console.print(f"      {rich_text(f.message)}")
         detail = _detail(f)
         if detail:
