@@ -286,3 +286,14 @@ def test_a_guidance_source_key_missing_from_the_ledger_is_reported(rules_copy: P
         "guidance entry 'site.source_licence' cites seed 000, but no statement of seed 000 in "
         "rules/ledger.yaml lists it under guidance"
     ]
+
+
+def test_rules_validate_checks_the_ledger_of_the_directory(cli: CLI, rules_copy: Path) -> None:
+    code, out, _ = cli("rules", "validate", rules_copy)
+    assert code == 0 and f"{len(load_ledger().statements)} ledger statements" in out
+    _edit(rules_copy / "filing.yaml", "id: filing.site_name", "id: filing.website_name")
+    code, _, err = cli("rules", "validate", rules_copy)
+    assert code == 2 and "ledger out of step" in err and "'filing.site_name'" in err
+    (rules_copy / "ledger.yaml").unlink()  # a rules directory without a ledger is still valid
+    code, out, _ = cli("rules", "validate", rules_copy)
+    assert code == 0 and "ledger" not in out

@@ -291,6 +291,16 @@ def uncited(ledger: Ledger, directory: Path | None = None) -> list[str]:
     return sorted(set(problems))
 
 
+def checked_ledger(directory: Path | None = None) -> Ledger:
+    """The ledger, refused (exit 2) when it is out of step with the rule data (`references`, `uncited`)."""
+    ledger = load_ledger(directory)
+    problems = references(ledger, directory) + uncited(ledger, directory)
+    if problems:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise RuleFileError(f"ledger out of step with the rules: {problems[0]}{more}")
+    return ledger
+
+
 # --- quotes ---------------------------------------------------------------------------------------------
 
 _DROP = re.compile(r"[\s\"'“”‘’「」『』`*]+")

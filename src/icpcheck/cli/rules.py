@@ -73,13 +73,19 @@ def validate_rules(
         typer.Argument(help="A rules directory (default: the bundled rules).", show_default=False),
     ] = None,
 ) -> None:
-    """Load and validate a rules directory; exit 2 naming file, line and problem if it is broken."""
+    """Load and validate a rules directory; exit 2 naming file, line and problem if it is broken.
+
+    Its fidelity ledger (ledger.yaml), if it has one, must be in step with the rules (see `rules coverage`).
+    """
     from icpcheck.engine import load_ruleset
+    from icpcheck.ledger import checked_ledger
 
     ruleset = load_ruleset(path)
+    has_ledger = (ruleset.directory / "ledger.yaml").is_file()
+    ledger = f", {len(checked_ledger(ruleset.directory).statements)} ledger statements" if has_ledger else ""
     typer.echo(
         f"ok: {len(ruleset.rules)} rules, {len(ruleset.national)} parameters, "
-        f"{len(ruleset.overrides)} province override file(s) in {ruleset.directory}"
+        f"{len(ruleset.overrides)} province override file(s){ledger} in {ruleset.directory}"
     )
 
 
@@ -99,17 +105,13 @@ def coverage(
     Exit 2 if the ledger names an ID that does not exist, or a rule, materials item, parameter or guidance
     entry cites a seed passage that no statement of that seed lists.
     """
-    from icpcheck.errors import RuleFileError, UsageError
-    from icpcheck.ledger import STATUSES, load_ledger, references, uncited
+    from icpcheck.errors import UsageError
+    from icpcheck.ledger import STATUSES, checked_ledger
     from icpcheck.report.coverage import coverage_json, coverage_markdown, coverage_text
 
     if status is not None and status not in STATUSES:
         raise UsageError(f"--status: one of {', '.join(STATUSES)} (not {status!r})")
-    ledger = load_ledger()
-    problems = references(ledger) + uncited(ledger)
-    if problems:
-        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        raise RuleFileError(f"ledger out of step with the rules: {problems[0]}{more}")
+    ledger = checked_ledger()
     if status is not None:
         ledger.statements = [st for st in ledger.statements if st.status == status]
     language = (lang or default_lang()).value
