@@ -79,6 +79,13 @@ def throughput(count: int, folder: Path) -> list[tuple[str, float, float]]:
     rows.append((f"throughput: {count:,} profiles, 2 jobs (profiles/s)", count / seconds, 2000.0))
     rows.append(("peak RSS (MiB): 1,000 profiles → reference", rss_small / 1024, rss_small / 1024))
     rows.append((f"peak RSS (MiB): {count:,} profiles vs 1,000", rss / 1024, rss_small / 1024))
+    # The default text format renders in the workers: its memory must not grow with the batch either.
+    text = [*ICPCHECK, "eligibility", "--as-of", AS_OF.isoformat(), "--fail-on", "never", "--jobs", "2"]
+    _, text_small = _timed_rss([*text, str(small)])
+    _, text_big = _timed_rss([*text, str(big)])
+    rows.append(
+        (f"peak RSS (MiB), text, 2 jobs: {count:,} vs 1,000 profiles", text_big / 1024, text_small / 1024)
+    )
     return rows
 
 

@@ -11,7 +11,7 @@ import glob
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -41,6 +41,9 @@ class Options:
     materials: bool = False  # add the tailored materials checklist per type
     whois: dict[str, Any] | None = None  # fill domain facts from whois with these lookup options
     site: Any = None  # a parsed homepage (facts.site.Page): its footer replaces the self-reported flags
+    # The output format's per-profile rendering: run where the profile is evaluated (a worker process), so
+    # the parent only writes finished text and never falls behind holding outcomes.
+    render: Callable[[ProfileOutcome], str] | None = None
 
 
 @dataclass(slots=True)
@@ -49,6 +52,7 @@ class ProfileOutcome:
     results: list[Result]
     error: IcpcheckError | None = None
     checklists: dict[str, Checklist] = field(default_factory=dict)  # type -> tailored materials
+    rendered: str | None = None  # this profile's report text, when Options.render is set
 
 
 def expand_paths(args: Sequence[str | Path]) -> list[Path]:
@@ -89,6 +93,13 @@ def load_path(path: Path, as_of: dt.date, show_pii: bool = False) -> LoadedProfi
 
 
 def evaluate_path(path: Path, ruleset: RuleSet, options: Options) -> ProfileOutcome:
+    outcome = _evaluate_path(path, ruleset, options)
+    if options.render is not None:
+        outcome.rendered = options.render(outcome)
+    return outcome
+
+
+def _evaluate_path(path: Path, ruleset: RuleSet, options: Options) -> ProfileOutcome:
     from icpcheck.pii import Redactor
 
     loaded = load_path(path, options.as_of, options.show_pii)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -123,6 +124,7 @@ def eligibility(
     from icpcheck.outfile import open_output
     from icpcheck.policy import FailOn, Policy, check_patterns, emitted_rules, known_rules, selected_types
     from icpcheck.provinces import resolve_province
+    from icpcheck.report.text import TextWriter
     from icpcheck.report.writers import WriterContext, make_writer
 
     found = find_config()
@@ -157,6 +159,8 @@ def eligibility(
     files = expand_paths(paths)
     color = output is None and fmt == "text" and sys.stdout.isatty()
     writer = make_writer(fmt, WriterContext(options.as_of, language, ruleset, color=color))
+    if isinstance(writer, TextWriter):  # the slow renderer: run it in the workers, next to evaluation
+        options = dataclasses.replace(options, render=writer.render)
     failed = broken = False
     inputs: list[str | Path] = [*files, *([site] if site else []), *([found[0]] if found else [])]
     with open_output(output, inputs) as out, _progress(len(files)) as advance:

@@ -143,6 +143,10 @@ class TextWriter:
 
     def add(self, outcome: ProfileOutcome) -> str:
         record_verdicts(self.ctx, outcome)
+        return outcome.rendered if outcome.rendered is not None else self.render(outcome)
+
+    def render(self, outcome: ProfileOutcome) -> str:
+        """One profile's report; the batch runs it in the worker process that evaluated the profile."""
         if outcome.error is not None:
             return ""  # reported on stderr by the CLI
         text = render_text(Report(self.ctx.as_of, outcome.results), self.ctx.lang, color=self.ctx.color)
