@@ -99,6 +99,12 @@ def _uscc_province(value: Any, province: Any) -> bool:
     return len(text) == 18 and text[2:4] == _division(str(province))
 
 
+def _uscc_division_in(value: Any, prefixes: Any) -> bool:
+    """Characters 3–8 of a USCC are the registering authority's division code; any listed prefix matches."""
+    text = str(value).strip()
+    return len(text) == 18 and any(text[2:].startswith(str(p)) for p in prefixes or [])
+
+
 def _resident_id_province(value: Any, province: Any) -> bool:
     """The first two digits of a resident ID number are the issuing province's division code (GB/T 2260)."""
     text = str(value).strip()
@@ -139,6 +145,7 @@ def _number_province(value: Any, province: Any) -> bool:
 for _name, _func in {
     "uscc_valid": _uscc_valid,
     "uscc_province": _uscc_province,
+    "uscc_division_in": _uscc_division_in,
     "resident_id_valid": _resident_id_valid,
     "resident_id_province": _resident_id_province,
     "mobile_province": _mobile_province,
