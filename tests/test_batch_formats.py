@@ -255,7 +255,7 @@ def test_junit_counts(cli: CLI, write_profile: Callable[..., Path]) -> None:
     licence_rules = [r for r in load_ruleset().rules if r.spec.type == "licence"]
     assert int(licence.get("tests") or 0) == len(cases) == len(licence_rules)
     failed = [c.get("name") for c in cases if c.find("failure") is not None]
-    assert int(licence.get("failures") or 0) == len(failed) == 11 and "licence.capital" in failed
+    assert int(licence.get("failures") or 0) == len(failed) == 12 and "licence.capital" in failed
     assert suites[str(bad)].find("testcase/error") is not None
 
 
@@ -356,6 +356,7 @@ def test_init_template_fails_until_filled_then_evaluates(cli: CLI, tmp_path: Pat
         "holder": "上海启明网络科技有限公司",
         "provider": "阿里云计算有限公司",
         "contract_signed": "true",
+        "provider_filed_locally": "true",
         "commercial": "true",
     }
     text = path.read_text(encoding="utf-8")

@@ -116,6 +116,8 @@ status["licence.hosting_provider_idc"] := all3([
 	eq(get(hosting, "contract_signed"), true),
 ])
 
+status["licence.host_filed_locally"] := eq(get(hosting, "provider_filed_locally"), true)
+
 domains := get(p, "domains")
 
 status["licence.domain_validity_6m"] := each_status(domains, [s |
@@ -171,6 +173,15 @@ licence_number := get(filings, "icp_licence_number")
 status["licence.licence_number_format"] := "skip" if missing(licence_number)
 else := "skip" if licence_number == ""
 else := leaf(licence_number, regex.match(`^(?:[\x{4e00}-\x{9fff}]ICP证\d{6}号|[\x{4e00}-\x{9fff}]B2-\d{8}|B[12]-\d{8})$`, licence_number))
+
+status["licence.holder_name_matches"] := "skip" if missing(licence_number)
+else := "skip" if licence_number == ""
+else := eq(get(filings, "icp_licence_holder"), company.name)
+
+activities := get(service, "activities")
+
+status["licence.no_false_publicity"] := "skip" if get(company, "province") != "beijing"
+else := leaf(activities, count([a | some a in activities; a in ["franchise_recruitment", "investment_returns"]]) == 0)
 
 warnings := {"licence.server_in_province"}
 

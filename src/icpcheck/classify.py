@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from dataclasses import field as _field
 from typing import Any, Literal
 
 from pydantic import Field
@@ -17,6 +18,7 @@ from icpcheck.engine.conditions import Ctx
 from icpcheck.engine.loader import Bilingual, RuleSet, StrictModel, compile_at, format_text, load_spec
 from icpcheck.profile.model import Profile
 from icpcheck.sources import cite, source_refs
+from icpcheck.yamlio import LoadedYaml
 
 
 class ConclusionSpec(StrictModel):
@@ -26,10 +28,37 @@ class ConclusionSpec(StrictModel):
     decides: Bilingual
     applies: dict[str, Any]
     source: str = Field(min_length=1)
+    verified: bool = True  # false: the source does not state it outright; `reason` says why
+    reason: str | None = None
+
+
+class NoteSpec(StrictModel):
+    """A fact shown under a needed conclusion (penalties, nationwide validity, the foreign-invested route)."""
+
+    id: str = Field(pattern=r"^classify\.[a-z0-9_]+$")
+    for_: str = Field(alias="for", pattern=r"^classify\.[a-z0-9_]+$")
+    text: Bilingual
+    applies: dict[str, Any] | None = None  # shown only when this also holds (unknown: shown)
+    source: str = Field(min_length=1)
+    verified: bool = True
+    reason: str | None = None
 
 
 class ClassifyFile(StrictModel):
     conclusions: list[ConclusionSpec]
+    notes: list[NoteSpec] = Field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Note:
+    id: str
+    text: str
+    source: str
+    unverified: str | None = None  # why the fact is not confirmed by its source
+
+    def to_dict(self) -> dict[str, Any]:
+        data = {"id": self.id, "text": self.text, "source": self.source, "sources": source_refs(self.source)}
+        return data | ({"verified": False, "reason": self.unverified} if self.unverified else {})
 
 
 @dataclass(slots=True)
@@ -40,9 +69,11 @@ class Conclusion:
     explanation: str
     field: str | None
     source: str
+    notes: list[Note] = _field(default_factory=list)
+    unverified: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data = {
             "id": self.id,
             "verdict": self.verdict,
             "title": self.title,
@@ -50,7 +81,9 @@ class Conclusion:
             "field": self.field,
             "source": self.source,
             "sources": source_refs(self.source),
+            "notes": [n.to_dict() for n in self.notes],
         }
+        return data | ({"verified": False, "reason": self.unverified} if self.unverified else {})
 
 
 _NOT = {"zh": "不需要：", "en": "Not needed: "}
@@ -75,5 +108,25 @@ def classify(profile: Profile, ruleset: RuleSet, as_of: dt.date, lang: str = "zh
         else:
             verdict, text = "undecided", _OPEN[lang] + item.decides.get(lang)
         explanation = format_text(text, params, lang)
-        out.append(Conclusion(item.id, verdict, title, explanation, result.field, cite(item.source)))
+        conclusion = Conclusion(item.id, verdict, title, explanation, result.field, cite(item.source))
+        conclusion.unverified = None if item.verified else (item.reason or "unverified")
+        if verdict == "needed":
+            conclusion.notes = _notes(spec, source, item.id, ctx, profile, lang)
+        out.append(conclusion)
     return out
+
+
+def _notes(
+    spec: ClassifyFile, source: LoadedYaml, conclusion: str, ctx: Ctx, profile: Profile, lang: str
+) -> list[Note]:
+    notes = []
+    for i, note in enumerate(spec.notes):
+        if note.for_ != conclusion:
+            continue
+        if note.applies is not None:
+            gate = compile_at(note.applies, source, ("notes", i), "applies").evaluate(ctx, profile, "")
+            if gate.value is False:
+                continue
+        unverified = None if note.verified else (note.reason or "unverified")
+        notes.append(Note(note.id, note.text.get(lang), cite(note.source), unverified))
+    return notes

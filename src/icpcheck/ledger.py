@@ -149,13 +149,14 @@ def load_ledger(directory: Path | None = None) -> Ledger:
 def known_ids(directory: Path | None = None) -> dict[str, set[str]]:
     """Every ID a ledger entry may name, per reference kind."""
     from icpcheck.engine import load_ruleset
-    from icpcheck.materials import load_catalogue
+    from icpcheck.materials import TYPES, load_catalogue, load_general
 
     base = directory or rules_dir()
     ruleset = load_ruleset(base)
+    general = {g.id for kind in TYPES for g in load_general(kind, directory)}
     return {
         "rules": {r.id for r in ruleset.rules},
-        "materials": {m.spec.id for m in load_catalogue(directory)},
+        "materials": {m.spec.id for m in load_catalogue(directory)} | general,
         "params": set(ruleset.national),
         "guidance": _guidance_names(base / "guidance"),
         "provinces": _province_fields(base / "provinces.yaml"),
@@ -248,12 +249,13 @@ def cited_seeds(source: str) -> set[str]:
 def citing_entries(directory: Path | None = None) -> list[tuple[str, str, str]]:
     """(kind, id, source) of every rule, materials item, parameter and guidance entry that has a source."""
     from icpcheck.engine import load_ruleset
-    from icpcheck.materials import load_catalogue
+    from icpcheck.materials import TYPES, load_catalogue, load_general
 
     base = directory or rules_dir()
     ruleset = load_ruleset(base)
     out = [("rules", r.id, r.spec.source) for r in ruleset.rules]
     out += [("materials", m.spec.id, m.spec.source) for m in load_catalogue(directory)]
+    out += [("materials", g.id, g.source) for kind in TYPES for g in load_general(kind, directory)]
     for layer in [ruleset.national, *ruleset.overrides.values()]:
         for name, param in layer.items():
             # dated values may name their own reference

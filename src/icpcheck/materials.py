@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -45,7 +45,17 @@ class ItemSpec(StrictModel):
     always: bool = False  # required whatever the profile says; each/where only add reasons
 
 
+class GeneralSpec(StrictModel):
+    """A requirement on the form of every document (colour scans, red seals …), shown in every format."""
+
+    id: str = Field(pattern=r"^(filing|licence)\.general\.[a-z0-9_]+$")
+    text: Bilingual
+    source: str = Field(min_length=1)
+    entities: list[EntityType] | None = None
+
+
 class CatalogueFile(StrictModel):
+    general: list[GeneralSpec] = Field(default_factory=list)
     items: list[ItemSpec]
 
 
@@ -85,17 +95,29 @@ class ChecklistItem:
 
 
 @dataclass(slots=True)
+class GeneralNote:
+    id: str
+    text: str
+    source: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "text": self.text, "source": self.source, "sources": source_refs(self.source)}
+
+
+@dataclass(slots=True)
 class Checklist:
     type: str
     province: str | None
     entity: str
     items: list[ChecklistItem]
+    general: list[GeneralNote] = field(default_factory=list)  # form requirements for every document
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "type": self.type,
             "province": self.province,
             "entity": self.entity,
+            "general": [g.to_dict() for g in self.general],
             "items": [i.to_dict() for i in self.items],
         }
 
@@ -134,6 +156,12 @@ def load_catalogue(directory: Path | None = None) -> tuple[Material, ...]:
     return tuple(out)
 
 
+@cache
+def load_general(kind: str, directory: Path | None = None) -> tuple[GeneralSpec, ...]:
+    spec, _ = load_spec((directory or rules_dir()) / "materials" / f"{kind}.yaml", CatalogueFile)
+    return tuple(g for g in spec.general if g.id.startswith(kind + "."))
+
+
 def tailor(
     kind: str,
     province: str | None,
@@ -155,7 +183,12 @@ def tailor(
         item = _item(material, ctx, profile, lang)
         if item is not None:
             items.append(item)
-    return Checklist(kind, province, entity, items)
+    general = [
+        GeneralNote(g.id, g.text.get(lang), cite(g.source))
+        for g in load_general(kind)
+        if not g.entities or entity in g.entities
+    ]
+    return Checklist(kind, province, entity, items, general)
 
 
 def _in_scope(spec: ItemSpec, province: str | None, entity: str) -> bool:

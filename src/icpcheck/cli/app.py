@@ -49,6 +49,7 @@ class Entity(str, Enum):
     government = "government"
     social_organization = "social_organization"
     individual = "individual"
+    military = "military"
 
 
 def default_lang() -> Lang:

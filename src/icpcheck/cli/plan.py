@@ -50,10 +50,17 @@ def classify(
     service = loaded.profile.service
     subtypes = ", ".join(service.b25_subtypes or []) if service else ""
     typer.echo(f"{profile}" + (f" · B25: {subtypes}" if subtypes else ""))
+    unverified = {"zh": "未经核实", "en": "unverified"}[language]
     for c in conclusions:
         typer.echo(
             f"  {_MARK[c.verdict]} {c.title} [{c.verdict}]\n      {c.explanation}\n      source: {c.source}"
+            + (f"\n      ({unverified}: {c.unverified})" if c.unverified else "")
         )
+        for note in c.notes:
+            typer.echo(
+                f"      • {note.text}\n        source: {note.source}"
+                + (f"\n        ({unverified}: {note.unverified})" if note.unverified else "")
+            )
 
 
 @app.command()

@@ -14,6 +14,7 @@ from icpcheck.report.model import Finding, Result, Severity, Status
 TYPES = ("filing", "licence")
 
 _PROVIDE = {"zh": "请在档案中填写 {field}", "en": "Provide {field} in the profile"}
+_VERIFY = {"zh": "请核实 {field}", "en": "Verify {field}"}  # given, but icpcheck's data cannot decide it
 _ONLY_IN = {"zh": "仅适用于：{provinces}", "en": "Applies only in: {provinces}"}
 
 
@@ -92,5 +93,6 @@ def _evaluate_rule(rule: Rule, ctx: Ctx, province: str | None, lang: str) -> Fin
 def _unknown(finding: Finding, field: str | None, lang: str, hint: Bilingual | None) -> Finding:
     finding.status = Status.UNKNOWN
     finding.field = field
-    finding.remediation = _PROVIDE[lang].format(field=field or "?") + (f" ({hint.get(lang)})" if hint else "")
+    ask = _PROVIDE if finding.actual is None else _VERIFY
+    finding.remediation = ask[lang].format(field=field or "?") + (f" ({hint.get(lang)})" if hint else "")
     return finding

@@ -155,7 +155,8 @@ class RuleSet:
 
 
 def load_ruleset(directory: Path | str | None = None) -> RuleSet:
-    import icpcheck.engine.identifiers  # noqa: F401  registers the identifier operators before compiling
+    # registers the identifier and registrar operators before compiling
+    from icpcheck.engine import identifiers, registrars  # noqa: F401
 
     base = Path(directory) if directory is not None else rules_dir()
     if not base.is_dir():

@@ -26,7 +26,13 @@ Money = Annotated[int, Field(ge=0)]
 Month = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
 
 EntityType = Literal[
-    "company", "individual_business", "public_institution", "government", "social_organization", "individual"
+    "company",
+    "individual_business",
+    "public_institution",
+    "government",
+    "social_organization",
+    "individual",
+    "military",  # 军队 (seed 003: 主办单位性质 … 政府机关,或者军队)
 ]
 B25Subtype = Literal["info_publishing", "search", "community", "instant_messaging", "info_protection"]
 Role = Literal["principal", "tech_lead", "security_lead", "customer_service_lead", "contact", "other"]
@@ -125,6 +131,7 @@ class Hosting(_Model):
     province: ProvinceKey | None = None
     provider_licences: list[Text] | None = None
     contract_signed: bool | None = None
+    provider_filed_locally: bool | None = None  # the host filed with the local 通信管理局 (seeds 000, 003)
 
 
 class Change(_Model):
@@ -146,6 +153,7 @@ class Permit(_Model):
 class Filings(_Model):
     icp_filing_number: Text | None = None
     icp_licence_number: Text | None = None
+    icp_licence_holder: Text | None = None  # the company named on that licence (seed 000 FAQ 5, 7)
     public_security_filing_number: Text | None = None
     telecom_licences: list[Text] | None = None
     licence_issued: dt.date | None = None  # ICP licence issue date (annual reports start the next year)

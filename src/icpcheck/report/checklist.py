@@ -26,6 +26,7 @@ _HEAD = {
         "source": "依据",
         "status": "状态",
         "owner": "负责人",
+        "general": "所有材料",
     },
     "en": {
         "filing": "ICP filing materials",
@@ -41,6 +42,7 @@ _HEAD = {
         "source": "source",
         "status": "status",
         "owner": "owner",
+        "general": "every document",
     },
 }
 
@@ -66,6 +68,9 @@ def render_text(checklist: Checklist, lang: str, *, color: bool = False) -> str:
         file=buffer, force_terminal=color, no_color=not color, width=100, highlight=False, soft_wrap=True
     )
     console.print(f"[bold]{rich_text(_header(checklist, lang))}[/]")
+    for note in checklist.general:
+        console.print(f" [bold]{h['general']}[/]: {rich_text(note.text)}")
+        console.print(f"       [dim]{h['source']}: {rich_text(note.source)}[/]")
     for n, item in enumerate(checklist.items, 1):
         mark = "[green]■[/]" if item.required else "[yellow]□[/]"
         tag = h["required"] if item.required else h["conditional"]
@@ -85,6 +90,8 @@ def render_markdown(checklist: Checklist, lang: str) -> str:
     rows = [
         f"### {_header(checklist, lang)}",
         "",
+        *[f"- **{h['general']}**: {g.text} ({h['source']}: {g.source})" for g in checklist.general],
+        *([""] if checklist.general else []),
         f"| # | {h['item']} | {h['required']} | {h['why']} | {h['notes']} | {h['source']} |",
         "|---|---|---|---|---|---|",
     ]
@@ -112,6 +119,8 @@ def render_csv(checklist: Checklist, lang: str) -> str:
             ]
             + [printable(i.why), printable(i.notes), printable(i.source)]
         )
+    for g in checklist.general:  # form requirements for every document, after the items
+        writer.writerow([g.id, "", "", "every document", "", g.text, g.source])
     return out.getvalue()
 
 
@@ -152,6 +161,8 @@ def write_xlsx(checklist: Checklist, lang: str, path: Path | IO[bytes]) -> None:
                 "",
             ]
         )
+    for note in checklist.general:
+        sheet.append(["", h["general"], "", "", note.text, note.source, "", ""])
     for letter, width in zip("ABCDEFGH", (5, 42, 8, 36, 42, 40, 12, 12), strict=True):
         sheet.column_dimensions[letter].width = width
     for row in sheet.iter_rows(min_row=3):
