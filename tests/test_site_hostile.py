@@ -13,9 +13,12 @@ import subprocess
 import sys
 import threading
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import ROOT
 from icpcheck.facts import site
@@ -236,3 +239,68 @@ def test_unmatched_end_tags_cost_linear_work() -> None:
     assert large < 5 * small  # 4× the page: about 4× the work (quadratic would be 16×)
     parsed = site.parse_html(page(10), "page")
     assert "京ICP备12345678号" in parsed.footer
+
+
+HOSTILE_PAGES = {  # each took html.parser from seconds to minutes at 360 KB (it rescans to the end)
+    "end-tag-starts": "</" * 180_000,
+    "end-tag-starts-then-gt": "</" * 180_000 + ">",
+    "unclosed-end-tags": "</a" * 120_000,
+    "processing-instructions": "<?" * 180_000,
+    "declarations": "<!" * 180_000,
+    "cdata": "<![CDATA[" * 40_000,
+    "script-end-starts": "<script>" + "</" * 180_000,
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE_PAGES))
+def test_hostile_markup_is_defused_before_parsing(name: str) -> None:
+    """What html.parser receives has no `<` that could make it search to the end of the page."""
+    defused = site.defuse(HOSTILE_PAGES[name] + "<p>京ICP备12345678号</p>")
+    _assert_defused(defused)
+    if not name.startswith("script"):  # an unclosed script runs to the end of the page, as in a browser
+        footer = "<footer>京ICP备12345678号</footer>"
+        assert "京ICP备12345678号" in site.parse_html(HOSTILE_PAGES[name][:3000] + footer, "p").text
+
+
+def _assert_defused(defused: str) -> None:
+    i = defused.find("<")
+    while i >= 0:
+        if defused.startswith("<!--", i):
+            end = defused.find("-->", i)
+            assert end > 0
+        else:
+            end = defused.find(">", i)
+            after = defused.find("<", i + 1)
+            assert end > 0 and (after < 0 or end < after), defused[i : i + 40]
+            tag = defused[i + 1 : end].split()[0].lower() if defused[i + 1 : end].split() else ""
+            assert tag[:1].isalpha() or (tag.startswith("/") and tag[1:2].isalpha()) or tag == "!doctype"
+        i = defused.find("<", end)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="<>/!?-ab \"'=[]CDAT&;", max_size=200))
+def test_defused_markup_property_holds_for_any_text(text: str) -> None:
+    _assert_defused(site.defuse(text))
+    site.parse_html(text, "fuzz")  # and the parser takes it without error
+
+
+def test_hostile_pages_parse_promptly_end_to_end(tmp_path: Path) -> None:
+    """All the shapes at 360 KB in one process; 120 s only detects a hang (before the fix: many minutes)."""
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for name, page in HOSTILE_PAGES.items():
+        (pages / f"{name}.html").write_text(page, encoding="utf-8")
+    script = (
+        "import sys, pathlib\nfrom icpcheck.facts import site\n"
+        "for p in sorted(pathlib.Path(sys.argv[1]).iterdir()):\n    site.read_file(p)\n"
+    )
+    env = os.environ | {"PYTHONPATH": str(ROOT / "src")}
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(pages)], capture_output=True, timeout=120, env=env, check=False
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def test_commented_out_footer_stays_hidden() -> None:
+    page = site.parse_html("<p>hi</p><!-- <footer>京ICP备12345678号</footer> --><p>end</p>", "p")
+    assert "京ICP备" not in page.text

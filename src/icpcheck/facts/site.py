@@ -118,9 +118,58 @@ class _Reader(HTMLParser):
             self.link[2].append(data)
 
 
+_TAG_NAME = re.compile(r"</?([A-Za-z][^\s/>]*)")
+_RAW_TEXT = ("script", "style", "textarea", "title", "xmp", "noembed", "noframes", "plaintext")
+
+
+def defuse(html: str) -> str:
+    """The page with every `<` that does not open a complete construct written as `&lt;`, in linear time.
+
+    html.parser looks for the end of each unterminated `</`, `<?`, `<!` or `<![CDATA[` up to the end of
+    the page, which is quadratic (a 360 KB page took minutes). What reaches it here is only complete
+    comments, `<!doctype …>` and tags whose `>` comes before the next `<`; the text of script and style
+    elements is passed through (its `<` escaped) up to the element's end tag.
+    """
+    lower = html.lower()
+    out: list[str] = []
+    i, next_gt = 0, -1
+    while True:
+        j = html.find("<", i)
+        if j < 0:
+            out.append(html[i:])
+            return "".join(out)
+        out.append(html[i:j])
+        if html.startswith("<!--", j):
+            end = html.find("-->", j + 4)
+            if end < 0:
+                return "".join(out)  # an unterminated comment hides the rest, as in a browser
+            out.append(html[j : end + 3])
+            i = end + 3
+            continue
+        if next_gt < j:  # the next `>` is searched again only once the scan has passed it: linear
+            next_gt = html.find(">", j)
+            if next_gt < 0:
+                next_gt = len(html)
+        next_lt = html.find("<", j + 1)
+        name = _TAG_NAME.match(html, j)
+        complete = next_gt < len(html) and (next_lt < 0 or next_gt < next_lt)
+        if not complete or not (name or lower.startswith("<!doctype", j)):
+            out.append("&lt;")
+            i = j + 1
+            continue
+        out.append(html[j : next_gt + 1])
+        i = next_gt + 1
+        tag = name.group(1).lower() if name else ""
+        if tag in _RAW_TEXT and html[j + 1] != "/":
+            end = lower.find(f"</{tag}", i)
+            end = len(html) if end < 0 else end
+            out.append(html[i:end].replace("<", "&lt;"))
+            i = end
+
+
 def parse_html(html: str, source: str) -> Page:
     reader = _Reader()
-    reader.feed(html)
+    reader.feed(defuse(html))
     reader.close()
     text = " ".join(" ".join(reader.text).split())
     footer = " ".join(" ".join(reader.footer).split()) or text[-2000:]
