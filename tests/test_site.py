@@ -76,7 +76,14 @@ CASES = [
     ("wrong-link.html", "site.filing_link", "fail"),
     ("good.html", "site.font_size", "pass"),
     ("tiny-font.html", "site.font_size", "fail"),
-    ("no-font.html", "site.font_size", "unknown"),
+    # No stylesheet at all: the browser default of 16 px applies (seed 002: 字体不小于12像素).
+    ("no-font.html", "site.font_size", "pass"),
+    # A `.site-footer small` rule at 10 px that does not hold the number does not decide its size …
+    ("unrelated-small.html", "site.font_size", "pass"),
+    # … but it does when the number sits inside that <small>.
+    ("small-number.html", "site.font_size", "fail"),
+    ("em-font.html", "site.font_size", "fail"),  # footer 0.7em of 16 px = 11.2 px
+    ("external-css.html", "site.font_size", "unknown"),  # a stylesheet icpcheck does not read
     ("good.html", "site.public_security_number", "pass"),
     ("plain-number.html", "site.public_security_number", "fail"),
     ("good.html", "site.public_security_link", "pass"),
@@ -126,7 +133,102 @@ def test_licence_number_when_the_profile_has_one(
     )
     findings = {f["rule"]: f["status"] for f in json.loads(out)["results"][0]["findings"]}
     assert findings["site.licence_number"] == status
-    assert code == (0 if status == "pass" else 1)
+    assert code == 0  # unverified: a warning, never the verdict
+
+
+def _page_for(tmp_path: Path, number: str, identity: bool) -> Path:
+    who = "上海某网络科技有限公司 地址：上海市浦东新区 电话：021-12345678" if identity else ""
+    page = tmp_path / "home.html"
+    page.write_text(
+        f'<html><body><footer><p>{who}</p><a href="https://beian.miit.gov.cn/">{number}</a></footer></body></html>',
+        encoding="utf-8",
+    )
+    return page
+
+
+def _by_type(out: str) -> dict[str, dict[str, Any]]:
+    return {r["type"]: r for r in json.loads(out)["results"]}
+
+
+def test_identity_on_the_homepage_is_a_beijing_licence_condition(
+    cli: CLI, tmp_path: Path, write_profile: Callable[[Any], Path], eligible_data: dict[str, Any]
+) -> None:
+    # Seed 000 注意事项 1 (网站首页，明示ICP备案号，公司名称、地址、电话) is a Beijing licence condition:
+    # a Shanghai filing whose homepage shows only its filing number stays eligible.
+    eligible_data["company"]["province"] = "shanghai"
+    eligible_data["filings"]["icp_filing_number"] = "沪ICP备2020012345号-1"
+    eligible_data["filings"]["public_security_filing_number"] = None
+    profile = write_profile(eligible_data)
+    page = _page_for(tmp_path, "沪ICP备2020012345号-1", identity=False)
+    args = ("eligibility", profile, "--as-of", "2026-11-22", "-f", "json")
+    before = _by_type(cli(*args)[1])
+    after = _by_type(cli(*args, "--site", page)[1])
+    assert after["filing"]["verdict"] == before["filing"]["verdict"] == "eligible"
+    rules = {f["rule"] for r in after.values() for f in r["findings"]}
+    assert {"site.filing_number", "site.filing_link"} <= rules
+    assert not rules & {"site.company_name", "site.address", "site.phone"}
+
+
+def test_beijing_identity_findings_belong_to_the_licence(cli: CLI, base_url: str) -> None:
+    _, out, _ = cli(
+        "eligibility",
+        ELIGIBLE,
+        "--as-of",
+        "2026-11-22",
+        "-f",
+        "json",
+        "--site",
+        f"{base_url}/no-identity.html",
+        "--allow-private",
+    )
+    results = _by_type(out)
+    filing = {f["rule"] for f in results["filing"]["findings"]}
+    licence = {f["rule"]: f["status"] for f in results["licence"]["findings"]}
+    assert licence["site.company_name"] == "fail" and "site.company_name" not in filing
+    assert "site.filing_number" in filing and "site.filing_number" not in licence
+    assert results["filing"]["verdict"] == "eligible"  # the filing does not need the name on the page
+    _, out, _ = cli(
+        "eligibility",
+        ELIGIBLE,
+        "--as-of",
+        "2026-11-22",
+        "-f",
+        "json",
+        "-t",
+        "filing",
+        "--site",
+        f"{base_url}/no-identity.html",
+        "--allow-private",
+    )
+    assert not any(
+        f["rule"] == "site.company_name" for r in json.loads(out)["results"] for f in r["findings"]
+    )
+
+
+def test_site_findings_have_titles_and_the_header_names_the_province(cli: CLI, base_url: str) -> None:
+    _, out, _ = cli("site", f"{base_url}/good.html", "--profile", ELIGIBLE, "--allow-private", "--lang", "en")
+    assert "site.filing_number site.filing_number" not in out
+    assert "site.filing_number Homepage shows the filing number" in out
+    assert "province beijing" in out and "province -" not in out
+
+
+def test_licence_number_on_the_homepage_is_marked_unverified(
+    cli: CLI, base_url: str, write_profile: Callable[[Any], Path], eligible_data: dict[str, Any]
+) -> None:
+    # No seed states it; seed 000 注意事项 1 speaks of the 备案号: not a source for the licence number.
+    eligible_data["filings"]["icp_licence_number"] = "京ICP证060342号"
+    _, out, _ = cli(
+        "site",
+        f"{base_url}/good.html",
+        "--profile",
+        write_profile(eligible_data),
+        "-f",
+        "json",
+        "--allow-private",
+    )
+    finding = next(f for f in json.loads(out)["results"][0]["findings"] if f["rule"] == "site.licence_number")
+    assert finding["source"].startswith("unverified") and "注意事项" not in finding["source"]
+    assert finding["severity"] == "warning"
 
 
 def test_charset_from_header_and_redirects(cli: CLI, base_url: str) -> None:

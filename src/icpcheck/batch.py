@@ -107,7 +107,7 @@ def _evaluate_path(path: Path, ruleset: RuleSet, options: Options) -> ProfileOut
         return ProfileOutcome(str(path), [], loaded)
     extra, holders = _whois(loaded.profile, options) if options.whois is not None else ([], [])
     if options.site is not None:
-        extra += _site(loaded.profile, options)
+        extra += _site(loaded.profile, ruleset, options)
     results = evaluate(
         loaded,
         ruleset,
@@ -117,10 +117,12 @@ def _evaluate_path(path: Path, ruleset: RuleSet, options: Options) -> ProfileOut
         lang=options.lang,
         select=options.policy.selects,
     )
-    if extra and results:
-        for finding in extra:
-            finding.line = loaded.line_of(finding.field or "")
-        results[0].findings.extend(extra)
+    by_type = {r.type: r for r in results}
+    for finding in extra:
+        finding.line = loaded.line_of(finding.field or "")
+        target = _result_for(finding.rule, by_type, results)
+        if target is not None:
+            target.findings.append(finding)
     waivers = loaded.profile.waivers
     if waivers:
         lines = {i: loaded.line_of(f"waivers[{i}]") for i in range(len(waivers))}
@@ -148,11 +150,23 @@ def _whois(profile: Profile, options: Options) -> tuple[list[Finding], list[str 
     return enrich(profile, facts, options.lang), [f.holder for f in facts]
 
 
-def _site(profile: Profile, options: Options) -> list[Finding]:
-    from icpcheck.profile.model import Homepage, Service
-    from icpcheck.sitecheck import check_page, homepage_facts
+def _result_for(rule: str, by_type: dict[str, Result], results: list[Result]) -> Result | None:
+    """Site findings join the type they are a condition of (none if that type is not checked); whois
+    notes join the filing, else whatever type is checked."""
+    if rule.startswith("site."):
+        from icpcheck.sitecheck import type_of
 
-    findings = check_page(options.site, profile, options.lang)
+        return by_type.get(type_of(rule))
+    return by_type.get("filing") or (results[0] if results else None)
+
+
+def _site(profile: Profile, ruleset: RuleSet, options: Options) -> list[Finding]:
+    from icpcheck.profile.model import Homepage, Service
+    from icpcheck.sitecheck import check_page, homepage_facts, identity_required
+
+    province = options.province or profile.company.province
+    identity = "licence" in options.types and identity_required(ruleset, province, options.as_of)
+    findings = check_page(options.site, profile, options.lang, identity=identity)
     service = profile.service or Service()
     flags = (service.homepage.model_dump(exclude_unset=True) if service.homepage else {}) | homepage_facts(
         findings

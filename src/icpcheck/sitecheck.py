@@ -3,21 +3,24 @@ and font size. Pure: takes a parsed Page and an optional profile, returns findin
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from icpcheck.data import rules_dir
 from icpcheck.engine.identifiers import FILING, LICENCE, PUBLIC_SECURITY
-from icpcheck.facts.site import Page
+from icpcheck.facts.site import Element, Page
+from icpcheck.fontsize import font_px
 from icpcheck.profile.model import Profile
 from icpcheck.report.model import Finding, Severity, Status
+
+if TYPE_CHECKING:
+    from icpcheck.engine.loader import RuleSet
 
 _FILING_ANY = re.compile(FILING.pattern.strip("^$"))
 _LICENCE_ANY = re.compile(LICENCE.pattern.strip("^$"))
 _PSB_ANY = re.compile(PUBLIC_SECURITY.pattern.strip("^$"))
 _PHONE = re.compile(r"(?:\+?86[- ]?)?(?:0\d{2,3}[- ]?\d{7,8}|400[- ]?\d{3}[- ]?\d{4}|1[3-9]\d{9})")
-_CSS_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
-_FONT = re.compile(r"font-size\s*:\s*(\d+(?:\.\d+)?)\s*px", re.I)
 
 # Titles of the findings this module emits; also the IDs --only/--skip and waivers may name.
 TITLES: dict[str, dict[str, str]] = {
@@ -35,21 +38,23 @@ TITLES: dict[str, dict[str, str]] = {
     "site.phone": {"zh": "首页明示联系电话", "en": "Homepage shows a phone number"},
 }
 RULE_IDS = tuple(TITLES)
+LICENCE_FINDINGS = {"site.company_name", "site.address", "site.phone", "site.licence_number"}
+DISCLOSURE = "licence.homepage_disclosure"  # the parameter that scopes the identity checks
 
 TEXT: dict[str, dict[str, tuple[str, str]]] = {
     "zh": {
         "filing_number": ("首页底部须展示备案号", "在页脚加入备案号"),
         "filing_number_wrong": ("页面上的备案号与档案不一致", "更正页脚备案号为档案中的备案号"),
         "filing_link": ("备案号须链接至 {url}", "将备案号做成指向 {url} 的链接"),
-        "licence_number": ("须展示经营许可证号", "在页脚加入许可证号"),
+        "licence_number": ("首页宜展示经营许可证号（要求未经核实）", "在页脚加入许可证号"),
         "public_security_number": ("须展示公安备案号", "在页脚加入公安备案号"),
         "public_security_link": (
             "公安备案号须链接至公安备案平台",
             "将公安备案号链接至全国互联网安全管理服务平台",
         ),
-        "company_name": ("首页须明示公司名称", "在页脚加入公司全称"),
-        "address": ("首页须明示公司地址", "在页脚加入公司地址"),
-        "phone": ("首页须明示联系电话", "在页脚加入联系电话"),
+        "company_name": ("申请经营许可证时首页须明示公司名称", "在页脚加入公司全称"),
+        "address": ("申请经营许可证时首页须明示公司地址", "在页脚加入公司地址"),
+        "phone": ("申请经营许可证时首页须明示联系电话", "在页脚加入联系电话"),
         "font_size": ("备案号字号不小于 {px} 像素", "将页脚备案号字号调整为 {px}px 或以上"),
         "js": ("页面内容由 JavaScript 生成，无法读取", "保存渲染后的 HTML 再检查，或人工核对"),
         "font_unknown": ("页面未写明备案号字号", "人工核对字号"),
@@ -64,18 +69,27 @@ TEXT: dict[str, dict[str, tuple[str, str]]] = {
             "Correct the footer's filing number",
         ),
         "filing_link": ("The filing number must link to {url}", "Make the filing number a link to {url}"),
-        "licence_number": ("The licence number must be shown", "Add the licence number to the footer"),
+        "licence_number": (
+            "The homepage should show the licence number (an unverified requirement)",
+            "Add the licence number to the footer",
+        ),
         "public_security_number": ("The public-security filing number must be shown", "Add it to the footer"),
         "public_security_link": (
             "The public-security number must link to the public-security filing platform",
             "Link it to the platform",
         ),
         "company_name": (
-            "The homepage must show the company name",
+            "For the licence, the homepage must show the company name",
             "Add the company's full name to the footer",
         ),
-        "address": ("The homepage must show the address", "Add the company address to the footer"),
-        "phone": ("The homepage must show a phone number", "Add a contact phone to the footer"),
+        "address": (
+            "For the licence, the homepage must show the address",
+            "Add the company address to the footer",
+        ),
+        "phone": (
+            "For the licence, the homepage must show a phone number",
+            "Add a contact phone to the footer",
+        ),
         "font_size": (
             "The filing number must be at least {px} px",
             "Set the footer number to {px}px or larger",
@@ -97,7 +111,11 @@ def _config() -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def check_page(page: Page, profile: Profile | None, lang: str = "zh") -> list[Finding]:
+def check_page(
+    page: Page, profile: Profile | None, lang: str = "zh", *, identity: bool = False
+) -> list[Finding]:
+    """`identity`: the homepage must show the company's name, address and phone, a licence condition
+    where the parameter licence.homepage_disclosure holds (Beijing, seed 000 注意事项 1)."""
     conf = _config()
     text = TEXT[lang]
     filing_src, licence_src = str(conf["source_filing"]), str(conf["source_licence"])
@@ -161,8 +179,9 @@ def check_page(page: Page, profile: Profile | None, lang: str = "zh") -> list[Fi
         expected=beian,
         url=beian,
     )
-    if link is not None:
-        px = link.font_px if link.font_px is not None else _css_px(page.styles)
+    holder = link.path if link is not None else _mark(page, shown)
+    if holder:
+        px = font_px(holder, page.styles, page.external_css)
         if px is None:
             add("site.font_size", "font_unknown", None, filing_src, Severity.WARNING, px=min_px)
         else:
@@ -179,7 +198,12 @@ def check_page(page: Page, profile: Profile | None, lang: str = "zh") -> list[Fi
     if filings and filings.icp_licence_number:
         present = filings.icp_licence_number in page.text or bool(_LICENCE_ANY.search(page.footer))
         add(
-            "site.licence_number", "licence_number", present, licence_src, expected=filings.icp_licence_number
+            "site.licence_number",
+            "licence_number",
+            present,
+            str(conf["licence_number_source"]),
+            Severity.WARNING,  # unverified: no stored source quotes the requirement (site.yaml)
+            expected=filings.icp_licence_number,
         )
     psb = filings.public_security_filing_number if filings else None
     if psb:
@@ -201,7 +225,7 @@ def check_page(page: Page, profile: Profile | None, lang: str = "zh") -> list[Fi
             Severity.WARNING,
             actual=psb_link.href if psb_link else None,
         )
-    if profile is not None and profile.service and profile.service.commercial:
+    if profile is not None and identity:
         company = profile.company
         add(
             "site.company_name", "company_name", company.name in page.text, licence_src, expected=company.name
@@ -221,19 +245,29 @@ def check_page(page: Page, profile: Profile | None, lang: str = "zh") -> list[Fi
 def homepage_facts(findings: list[Finding]) -> dict[str, bool | None]:
     """The profile's service.homepage flags as the page shows them (None where the check was unknown)."""
     status = {f.rule: f.status for f in findings}
-
-    def flag(rule: str) -> bool | None:
-        if rule not in status or status[rule] is Status.UNKNOWN:
-            return None
-        return status[rule] is Status.PASS
-
-    return {
-        "shows_filing_number": flag("site.filing_number"),
-        "links_to_beian": flag("site.filing_link"),
-        "shows_company_name": flag("site.company_name"),
-        "shows_address": flag("site.address"),
-        "shows_phone": flag("site.phone"),
+    flags = {
+        "shows_filing_number": "site.filing_number",
+        "links_to_beian": "site.filing_link",
+        "shows_company_name": "site.company_name",
+        "shows_address": "site.address",
+        "shows_phone": "site.phone",
     }
+    # A check that did not run (identity outside its provinces) leaves the profile's own flag alone.
+    return {
+        flag: None if status[rule] is Status.UNKNOWN else status[rule] is Status.PASS
+        for flag, rule in flags.items()
+        if rule in status
+    }
+
+
+def identity_required(ruleset: RuleSet, province: str | None, as_of: dt.date) -> bool:
+    """Whether name, address and phone on the homepage are a licence condition in this province."""
+    return province is not None and bool(ruleset.params_for(province, as_of).get(DISCLOSURE))
+
+
+def type_of(rule: str) -> str:
+    """The result a site finding belongs to: identity and licence number are licence conditions."""
+    return "licence" if rule in LICENCE_FINDINGS else "filing"
 
 
 def _base(number: str) -> str:
@@ -241,12 +275,9 @@ def _base(number: str) -> str:
     return number.replace(" ", "").split("-")[0]
 
 
-def _css_px(styles: str) -> float | None:
-    """Smallest font size a footer-ish CSS rule sets, if any."""
-    sizes = [
-        float(m.group(1))
-        for sel, body in _CSS_RULE.findall(styles)
-        if re.search(r"foot|beian|icp|copyright", sel, re.I)
-        for m in _FONT.finditer(body)
-    ]
-    return min(sizes) if sizes else None
+def _mark(page: Page, shown: str | None) -> tuple[Element, ...]:
+    """The element whose text holds the number when no link holds it."""
+    if shown is None:
+        return ()
+    wanted = _base(shown)
+    return next((path for text, path in page.marks if wanted in text.replace(" ", "")), ())

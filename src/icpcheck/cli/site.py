@@ -54,18 +54,27 @@ def site_command(
     from icpcheck.report.json import render_json
     from icpcheck.report.model import Report, Result, Verdict
     from icpcheck.report.text import render_text
-    from icpcheck.sitecheck import check_page
+    from icpcheck.sitecheck import check_page, identity_required
 
     language = (lang or default_lang()).value
+    day = parse_date(as_of)
     loaded = None
+    identity = False
     if profile is not None:
+        from icpcheck.engine import load_ruleset
         from icpcheck.profile import load_profile
 
         loaded = load_profile(profile)
+        # Name, address and phone are a licence condition (Beijing): asked of a commercial service only.
+        service = loaded.profile.service
+        identity = bool(service and service.commercial) and identity_required(
+            load_ruleset(), loaded.profile.company.province, day
+        )
     page = load_page(target, timeout=check_timeout(timeout), allow_private=allow_private)
     assert isinstance(page, Page)
-    findings = check_page(page, loaded.profile if loaded else None, language)
-    report = Report(parse_date(as_of), [Result(page.source, "site", None, findings)])
+    findings = check_page(page, loaded.profile if loaded else None, language, identity=identity)
+    province = loaded.profile.company.province if loaded else None
+    report = Report(day, [Result(page.source, "site", province, findings)])
     if format_ is SiteFormat.json:
         typer.echo(render_json(report), nl=False)
     else:

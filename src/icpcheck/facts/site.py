@@ -23,19 +23,23 @@ from icpcheck.errors import IcpcheckError
 
 MAX_BYTES = 5_000_000
 MAX_REDIRECTS = 5
+MAX_PATHS = 100
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_-]+)""", re.I)
-_FONT = re.compile(r"font-size\s*:\s*(\d+(?:\.\d+)?)\s*px", re.I)
 
 
 class SiteError(IcpcheckError):
     """The page could not be fetched or read; shown as one line, exit 2."""
 
 
+# An element as CSS selectors see it: tag, id, classes, inline style. A path runs from <html> down.
+Element = tuple[str, str, tuple[str, ...], str]
+
+
 @dataclass(slots=True)
 class Link:
     href: str
     text: str
-    font_px: float | None  # from an inline style on the link or its parents
+    path: tuple[Element, ...] = ()  # the <a> and its ancestors, for the font size that applies
 
 
 @dataclass(slots=True)
@@ -46,6 +50,8 @@ class Page:
     links: list[Link] = field(default_factory=list)
     styles: str = ""  # <style> blocks
     scripts: int = 0
+    external_css: bool = False  # <link rel="stylesheet">: rules icpcheck does not fetch
+    marks: list[tuple[str, tuple[Element, ...]]] = field(default_factory=list)  # texts naming a number
 
     @property
     def javascript_only(self) -> bool:
@@ -62,10 +68,13 @@ class _Reader(HTMLParser):
         self.links: list[Link] = []
         self.styles: list[str] = []
         self.scripts = 0
-        self.stack: list[tuple[str, bool, float | None]] = []  # tag, in footer, font px
+        self.stack: list[tuple[str, bool, Element]] = []  # tag, in footer, element
+        self.external_css = False
+        self.marks: list[tuple[str, tuple[Element, ...]]] = []
         self.open: dict[str, int] = {}  # tag -> how many are on the stack: unmatched end tags cost O(1)
         self.skip = 0
-        self.link: tuple[str, float | None, list[str]] | None = None
+        self.link: tuple[str, list[str]] | None = None
+        self.paths = 0  # element paths recorded: at most MAX_PATHS, so a hostile page stays linear
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {k: v or "" for k, v in attrs}
@@ -76,27 +85,32 @@ class _Reader(HTMLParser):
                 self.styles.append("")
             return
         parent_footer = self.stack[-1][1] if self.stack else False
-        parent_font = self.stack[-1][2] if self.stack else None
         is_footer = (
             parent_footer
             or tag == "footer"
             or bool(self.FOOTERISH.search(a.get("id", "") + " " + a.get("class", "")))
         )
-        font = _FONT.search(a.get("style", ""))
-        px = float(font.group(1)) if font else parent_font
+        if tag == "link" and "stylesheet" in a.get("rel", "").lower().split():
+            self.external_css = True
+        element = (tag, a.get("id", ""), tuple(a.get("class", "").split()), a.get("style", ""))
         if tag not in ("br", "img", "meta", "link", "input", "hr"):
-            self.stack.append((tag, is_footer, px))
+            self.stack.append((tag, is_footer, element))
             self.open[tag] = self.open.get(tag, 0) + 1
         if tag == "a":
-            self.link = (a.get("href", ""), px, [])
+            self.link = (a.get("href", ""), [])
+
+    def _path(self) -> tuple[Element, ...]:
+        self.paths += 1
+        return tuple(entry[2] for entry in self.stack) if self.paths <= MAX_PATHS else ()
 
     def handle_endtag(self, tag: str) -> None:
         if tag in ("script", "style", "noscript", "template"):
             self.skip = max(0, self.skip - 1)
             return
-        if tag == "a" and self.link is not None:
-            href, px, parts = self.link
-            self.links.append(Link(href, "".join(parts).strip(), px))
+        if tag == "a" and self.link is not None:  # the <a> is still on the stack here
+            href, parts = self.link
+            text = "".join(parts).strip()
+            self.links.append(Link(href, text, self._path() if "ICP" in text else ()))
             self.link = None
         if not self.open.get(tag):
             return
@@ -114,8 +128,12 @@ class _Reader(HTMLParser):
         self.text.append(data)
         if self.stack and self.stack[-1][1]:
             self.footer.append(data)
+        if "ICP备" in data or "ICP证" in data:
+            path = self._path()
+            if path:
+                self.marks.append((data, path))
         if self.link is not None:
-            self.link[2].append(data)
+            self.link[1].append(data)
 
 
 _TAG_NAME = re.compile(r"</?([A-Za-z][^\s/>]*)")
@@ -173,7 +191,16 @@ def parse_html(html: str, source: str) -> Page:
     reader.close()
     text = " ".join(" ".join(reader.text).split())
     footer = " ".join(" ".join(reader.footer).split()) or text[-2000:]
-    return Page(source, text, footer, reader.links, "\n".join(reader.styles), reader.scripts)
+    return Page(
+        source,
+        text,
+        footer,
+        reader.links,
+        "\n".join(reader.styles),
+        reader.scripts,
+        reader.external_css,
+        reader.marks,
+    )
 
 
 def decode(raw: bytes, content_type: str = "") -> str:
