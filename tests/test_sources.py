@@ -14,7 +14,7 @@ from conftest import ELIGIBLE, EXAMPLES, ROOT, SHARED
 from icpcheck.sources import cite, find_source, load_sources, source_refs
 
 CLI = Callable[..., tuple[int, str, str]]
-BARE = re.compile(r"seed \d{3}(?!《)")
+BARE = re.compile(r"seed \d{3}(?!《)", re.IGNORECASE)
 SEED_FILES = SHARED / "seeds"
 
 
@@ -105,6 +105,13 @@ def _outputs(cli: CLI, tmp_path: Path) -> dict[str, str]:
         timeline = ("timeline", "-t", "licence", "--province", "beijing", "--start", "2026-11-23", "-f", fmt)
         out[f"timeline {fmt}"] = cli(*timeline)[1]
     out["sources"] = cli("sources")[1] + cli("sources", "seed 002")[1]
+    for fmt in ("text", "json", "markdown"):
+        out[f"rules coverage {fmt}"] = cli("rules", "coverage", "-f", fmt, "--lang", "en")[1]
+    for fmt in ("text", "json"):
+        out[f"provinces {fmt}"] = cli("provinces", "-f", fmt)[1] + cli("provinces", "beijing", "-f", fmt)[1]
+    for fmt in ("text", "json", "markdown", "ics"):
+        text = cli("obligations", EXAMPLES, "--as-of", "2026-11-22", "-f", fmt)[1]
+        out[f"obligations {fmt}"] = text.replace("\r\n ", "").replace("\n ", "")  # unfold iCalendar lines
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     out["readme catalogues"] = "".join(
         re.findall(r"<!-- generated:(?:rules|materials) -->.*?<!-- /generated", readme, re.S)
@@ -117,7 +124,9 @@ def test_no_output_prints_a_bare_seed_number(cli: CLI, tmp_path: Path) -> None:
     for name, text in outputs.items():
         if name == "sources":
             continue  # the registry lists keys and seed numbers beside their titles
-        assert "seed 0" in text or name.startswith(("rules list text", "eligibility github")), name
+        assert "seed 0" in text or name.startswith(
+            ("rules list text", "eligibility github", "provinces text")
+        ), name
         bare = BARE.findall(text)
         assert not bare, f"{name}: bare {bare[:3]}"
 

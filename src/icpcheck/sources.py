@@ -18,8 +18,8 @@ from icpcheck.data import rules_dir
 from icpcheck.engine.loader import Bilingual, StrictModel, load_spec
 from icpcheck.errors import RuleFileError, UsageError
 
-SEED = re.compile(r"seed (\d{3})(?!《)")
-_SEED_ANY = re.compile(r"seed (\d{3})")
+SEED = re.compile(r"(?i:seed) (\d{3})(?!《)")  # also "Seed 001" at the start of a sentence
+_SEED_ANY = re.compile(r"(?i:seed) (\d{3})")
 
 
 class SourceSpec(StrictModel):

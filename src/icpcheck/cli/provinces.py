@@ -40,20 +40,22 @@ def provinces(
 
     from icpcheck.engine import load_ruleset
     from icpcheck.provinces import province_table, resolve_province
+    from icpcheck.sources import cite
 
     day = parse_date(as_of)
     ruleset = load_ruleset()
     chosen = [resolve_province(province)] if province else list(province_table().provinces.values())
     rows = [_row(p, ruleset, day, full=province is not None) for p in chosen]
+    # sources name seeds ("seed 000 (…)"): cite() gives each its title in every format
     if format_ is TableFormat.json:
-        typer.echo(json.dumps(rows[0] if province else rows, ensure_ascii=False, indent=2, default=str))
+        typer.echo(cite(json.dumps(rows[0] if province else rows, ensure_ascii=False, indent=2, default=str)))
         return
     if province:
-        typer.echo(_full_text(rows[0], day))
+        typer.echo(cite(_full_text(rows[0], day)))
         return
     typer.echo(f"{len(rows)} provinces, as of {day.isoformat()} (one in full: icpcheck provinces PROVINCE)")
     for row in rows:
-        typer.echo(_summary_text(row))
+        typer.echo(cite(_summary_text(row)))
 
 
 def _row(prov: Province, ruleset: RuleSet, day: dt.date, *, full: bool) -> dict[str, Any]:

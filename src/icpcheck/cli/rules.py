@@ -108,6 +108,7 @@ def coverage(
     from icpcheck.errors import UsageError
     from icpcheck.ledger import STATUSES, checked_ledger
     from icpcheck.report.coverage import coverage_json, coverage_markdown, coverage_text
+    from icpcheck.sources import cite
 
     if status is not None and status not in STATUSES:
         raise UsageError(f"--status: one of {', '.join(STATUSES)} (not {status!r})")
@@ -120,4 +121,4 @@ def coverage(
         ListFormat.json: lambda: coverage_json(ledger),
         ListFormat.markdown: lambda: coverage_markdown(ledger, language),
     }[format_]()
-    typer.echo(text, nl=False)
+    typer.echo(cite(text), nl=False)  # resolutions and notes name seeds in prose: give each its title
