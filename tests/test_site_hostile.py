@@ -304,3 +304,17 @@ def test_hostile_pages_parse_promptly_end_to_end(tmp_path: Path) -> None:
 def test_commented_out_footer_stays_hidden() -> None:
     page = site.parse_html("<p>hi</p><!-- <footer>京ICP备12345678号</footer> --><p>end</p>", "p")
     assert "京ICP备" not in page.text
+
+
+def test_escapes_in_a_page_never_reach_the_terminal(cli: CLI, tmp_path: Path) -> None:
+    page = tmp_path / "evil.html"
+    page.write_text(
+        "<html><body><footer>\x1b]0;pwned\x07\x1b[2J京ICP备12345678号 \x9b31m某某公司</footer></body></html>",
+        encoding="utf-8",
+    )
+    for fmt in ("text", "json"):
+        code, out, err = cli(
+            "site", page, "-f", fmt, "--profile", ROOT / "examples" / "beijing-licence-eligible.yaml"
+        )
+        assert code in (0, 1), err
+        assert not any(c in out for c in "\x1b\x07\x9b")

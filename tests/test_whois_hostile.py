@@ -6,6 +6,7 @@ A loopback whois server (tests/whois_server.py) answers with replies crafted her
 from __future__ import annotations
 
 import json
+import socket
 import stat
 import time
 from collections.abc import Callable, Iterator
@@ -270,3 +271,37 @@ def test_error_messages_mask_written_numbers(
     path = write_profile(None, f'version: 1\ncompany:\n  name: x\n  entity_type: "{value}"\n')
     code, _, err = cli("eligibility", path)
     assert code == 2 and "****" in err and "1111" not in err and "１１１１" not in err
+
+
+@pytest.mark.parametrize(
+    ("answer", "second"),
+    [
+        ("10.0.0.5", None),
+        ("100.100.100.200", None),
+        ("::ffff:127.0.0.1", None),
+        ("93.184.216.34", "93.184.216.34"),
+    ],
+)
+def test_whois_referral_only_to_a_public_address(
+    monkeypatch: pytest.MonkeyPatch, answer: str, second: str | None
+) -> None:
+    """A registry reply names the registrar's whois server: it is followed only to a public address, and
+    connected to at the address that was checked."""
+    monkeypatch.delenv("ICPCHECK_WHOIS_SERVER", raising=False)
+    calls: list[str] = []
+    thin = "Domain Name: EXAMPLE.COM\r\nRegistrar WHOIS Server: whois.inner.test\r\nRegistrar: R\r\n"
+
+    def query(host: str, port: int, domain: str, timeout: float) -> str:
+        calls.append(host)
+        return thin if len(calls) == 1 else "Domain Name: example.com\r\nRegistrant Name: Example Inc\r\n"
+
+    def getaddrinfo(host: Any, port: Any, *args: Any, **kwargs: Any) -> list[Any]:
+        assert host == "whois.inner.test"
+        family = socket.AF_INET6 if ":" in answer else socket.AF_INET
+        return [(family, socket.SOCK_STREAM, 6, "", (answer, port))]
+
+    monkeypatch.setattr(whois, "_query", query)
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    facts = whois.lookup("example.com", use_cache=False)
+    assert calls == ["whois.verisign-grs.com"] + ([second] if second else [])
+    assert (facts.holder == "Example Inc") if second else (facts.registrar == "R" and facts.holder is None)

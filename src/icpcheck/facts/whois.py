@@ -112,6 +112,20 @@ def _query(host: str, port: int, domain: str, timeout: float) -> str:
     return raw.decode("latin-1")
 
 
+def _public_address(host: str) -> str | None:
+    """The address to reach a referred whois server at: resolved once, None unless every address is public
+    (a reply is attacker-written and must not make icpcheck connect into the local network)."""
+    from icpcheck.facts.site import refused_address
+
+    try:
+        addresses = [str(info[4][0]) for info in socket.getaddrinfo(host, 43, type=socket.SOCK_STREAM)]
+    except (OSError, UnicodeError):
+        return None
+    if not addresses or any(refused_address(a) for a in addresses):
+        return None
+    return addresses[0]
+
+
 def _date(value: Any) -> dt.date | None:
     if isinstance(value, list):
         value = min((v for v in value if isinstance(v, dt.datetime | dt.date)), default=None)
@@ -283,7 +297,9 @@ def lookup(
             text = _query(host, port, name, timeout)
             referral = _REFERRAL.search(text)
             if referral and "ICPCHECK_WHOIS_SERVER" not in os.environ and "Registrant" not in text:
-                text = _query(referral.group(1), 43, name, timeout)  # thin registry → registrar's server
+                address = _public_address(referral.group(1))
+                if address:  # thin registry → the registrar's server, if the reply names a public one
+                    text = _query(address, 43, name, timeout)
             facts = parse(name, text)
             break
         except ConnectionRefusedError:
