@@ -245,3 +245,18 @@ def test_a_parameter_with_disagreements_needs_a_decision(cli: CLI, tmp_path: Any
     path.write_text(path.read_text(encoding="utf-8").replace("    decision:", "    x_decision:"), "utf-8")
     with pytest.raises(RuleFileError):
         load(rules)
+
+
+def test_sichuan_asks_a_no_finance_pledge_for_investment_scopes(eligible_data: dict[str, Any]) -> None:
+    def items(province: str, scope: str) -> dict[str, bool]:
+        eligible_data["company"]["province"] = province
+        eligible_data["company"]["business_scope"] = scope
+        text = yaml.safe_dump(eligible_data, allow_unicode=True)
+        profile = load_profile_text(text, "p.yaml").profile
+        checklist = tailor("filing", province, "company", RULESET, profile=profile, as_of=TODAY)
+        return {i.id: i.required for i in checklist.items}
+
+    assert items("sichuan", "项目投资；技术开发")["filing.local.no_finance_pledge"] is True
+    assert "filing.local.no_finance_pledge" not in items("sichuan", "技术开发")
+    assert "filing.local.no_finance_pledge" not in items("chongqing", "项目投资；技术开发")
+    assert _materials("sichuan", TODAY)["filing.local.no_finance_pledge"] is False  # no profile: if applicable
