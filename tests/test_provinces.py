@@ -259,4 +259,5 @@ def test_sichuan_asks_a_no_finance_pledge_for_investment_scopes(eligible_data: d
     assert items("sichuan", "项目投资；技术开发")["filing.local.no_finance_pledge"] is True
     assert "filing.local.no_finance_pledge" not in items("sichuan", "技术开发")
     assert "filing.local.no_finance_pledge" not in items("chongqing", "项目投资；技术开发")
-    assert _materials("sichuan", TODAY)["filing.local.no_finance_pledge"] is False  # no profile: if applicable
+    # without a profile: "if applicable"
+    assert _materials("sichuan", TODAY)["filing.local.no_finance_pledge"] is False
