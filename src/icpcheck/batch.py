@@ -53,6 +53,7 @@ class ProfileOutcome:
     error: IcpcheckError | None = None
     checklists: dict[str, Checklist] = field(default_factory=dict)  # type -> tailored materials
     rendered: str | None = None  # this profile's report text, when Options.render is set
+    company: str = ""  # the company's name for report headings (masked like the findings: an individual's)
 
 
 def expand_paths(args: Sequence[str | Path]) -> list[Path]:
@@ -131,6 +132,7 @@ def _evaluate_path(path: Path, ruleset: RuleSet, options: Options) -> ProfileOut
         for result in results:
             result.findings = [f for f in result.findings if options.policy.selects(f.rule)]
     checklists = _checklists(loaded.profile, ruleset, options, results) if options.materials else {}
+    company = loaded.profile.company.name or ""
     if not options.show_pii:
         redactor = Redactor.for_profile(loaded.profile)
         redactor.holders(holders)  # whois holders that differ from the profile's appear in conflicts
@@ -139,7 +141,8 @@ def _evaluate_path(path: Path, ruleset: RuleSet, options: Options) -> ProfileOut
         for checklist in checklists.values():
             for item in checklist.items:
                 item.why = redactor.text(item.why)
-    return ProfileOutcome(str(path), results, checklists=checklists)
+        company = redactor.text(company)
+    return ProfileOutcome(str(path), results, checklists=checklists, company=company)
 
 
 def _whois(profile: Profile, options: Options) -> tuple[list[Finding], list[str | None]]:

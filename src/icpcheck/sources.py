@@ -110,6 +110,11 @@ def _refs(text: str) -> tuple[SourceSpec, ...]:
     return tuple(out)
 
 
+def cited_sources(text: str) -> tuple[SourceSpec, ...]:
+    """The registered sources `text` cites, in order of mention (reports list them by title)."""
+    return _refs(text)
+
+
 def source_refs(text: str) -> list[dict[str, str]]:
     """The registered sources `text` cites, in order of mention: [{"key", "title"}] for JSON outputs."""
     return [{"key": s.key, "title": s.title.zh} for s in _refs(text)]

@@ -39,6 +39,7 @@ class Format(str, Enum):
     junit = "junit"
     markdown = "markdown"
     github = "github"
+    html = "html"
 
 
 class FailOnChoice(str, Enum):

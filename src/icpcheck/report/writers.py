@@ -24,6 +24,7 @@ FORMATS = {
     "junit": "icpcheck.report.junit:JunitWriter",
     "markdown": "icpcheck.report.markdown:MarkdownWriter",
     "github": "icpcheck.report.github:GithubWriter",
+    "html": "icpcheck.report.html:HtmlWriter",
 }
 
 
@@ -46,7 +47,7 @@ class Writer(Protocol):
 
 # Formats read by people (or parsed as XML) carry no control characters; text escapes its values itself
 # (its own colour codes must survive), JSON and SARIF escape them by the JSON rules.
-_PRINTABLE = {"markdown", "github", "junit"}
+_PRINTABLE = {"markdown", "github", "junit", "html"}
 
 
 def make_writer(name: str, ctx: WriterContext) -> Writer:

@@ -1,0 +1,192 @@
+"""A self-contained HTML report for a client: verdicts, gaps with remedies, materials, timeline, sources.
+
+One file with its styles inline and nothing loaded from elsewhere (no scripts, fonts, images or links), so it
+opens offline and prints to A4 PDF from a browser, one profile per page. Jinja2 renders it with autoescaping
+on: every profile value is text, never markup; control characters are escaped by the writer registry.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from icpcheck.report.model import Status
+from icpcheck.report.writers import record_verdicts
+
+if TYPE_CHECKING:
+    from jinja2 import Template
+
+    from icpcheck.batch import ProfileOutcome
+    from icpcheck.report.model import Result
+    from icpcheck.report.writers import WriterContext
+    from icpcheck.timeline import Plan
+
+_WORDS = {
+    "zh": {
+        "title": "ICP 备案与经营许可证评估报告",
+        "company": "主体",
+        "type": "类型",
+        "verdicts": "结论",
+        "gaps": "差距与整改",
+        "no_gaps": "未发现差距。",
+        "rule": "规则",
+        "field": "字段",
+        "requirement": "要求",
+        "next": "下一步",
+        "materials": "材料清单",
+        "timeline": "时间安排",
+        "timeline_note": "深色：最早完成；浅色：最晚完成。",
+        "sources": "依据",
+        "fail": "未通过",
+        "unknown": "待补充",
+        "waived": "已豁免",
+        "to_do": "☐",
+    },
+    "en": {
+        "title": "ICP filing and licence assessment",
+        "company": "company",
+        "type": "type",
+        "verdicts": "Verdict",
+        "gaps": "Gaps and what to do next",
+        "no_gaps": "No gaps found.",
+        "rule": "rule",
+        "field": "field",
+        "requirement": "requirement",
+        "next": "next step",
+        "materials": "Materials",
+        "timeline": "Timeline",
+        "timeline_note": "Dark: earliest completion; light: latest completion.",
+        "sources": "Sources",
+        "fail": "not met",
+        "unknown": "missing data",
+        "waived": "waived",
+        "to_do": "☐",
+    },
+}
+_GAPS = (Status.FAIL, Status.UNKNOWN, Status.WAIVED)
+
+
+@cache
+def _template() -> Template:
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    env = Environment(
+        loader=FileSystemLoader(Path(__file__).parent / "templates"),
+        autoescape=True,  # every value is text: a profile's `<script>` shows as written
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    return env.get_template("report.html.j2")
+
+
+@dataclass(slots=True)
+class _Bar:
+    label: str
+    y: int
+    x: float
+    early: float  # width to the earliest end
+    late: float  # width to the latest end
+    dates: str
+
+
+_CHART_WIDTH, _ROW = 660, 32  # each row: the step and its dates, then its bar below
+
+
+def _gantt(plan: Plan) -> dict[str, Any]:
+    """Coordinates of an SVG Gantt chart: one row per step, earliest and latest end as two shades."""
+    span = max((plan.end_latest - plan.start).days + 1, 1)
+    scale = _CHART_WIDTH / span
+    bars = []
+    for n, step in enumerate(plan.steps):
+        x = (step.start - plan.start).days * scale
+        bars.append(
+            _Bar(
+                step.title,
+                n * _ROW,
+                x,
+                max((step.end_earliest - step.start).days + 1, 1) * scale,
+                max((step.end_latest - step.start).days + 1, 1) * scale,
+                f"{step.start.isoformat()} → {step.end_earliest.isoformat()} … {step.end_latest.isoformat()}",
+            )
+        )
+    return {"bars": bars, "height": len(bars) * _ROW + 4, "width": _CHART_WIDTH}
+
+
+def _timeline(result: Result, ctx: WriterContext) -> dict[str, Any] | None:
+    if result.province is None:
+        return None
+    from icpcheck.errors import IcpcheckError
+    from icpcheck.provinces import resolve_province
+    from icpcheck.timeline import plan
+
+    try:
+        made = plan(result.type, resolve_province(result.province), ctx.as_of, ctx.lang)
+    except IcpcheckError:
+        return None
+    return _gantt(made) if made.steps else None
+
+
+def _sources(texts: list[str], lang: str) -> list[str]:
+    """Registered sources by their titles, in order of first mention; unregistered citations as written."""
+    from icpcheck.sources import cited_sources
+
+    out: list[str] = []
+    for text in texts:
+        found = cited_sources(text)
+        for name in [s.title.get(lang) for s in found] if found else [text]:
+            if name not in out:
+                out.append(name)
+    return out
+
+
+class HtmlWriter:
+    def __init__(self, ctx: WriterContext) -> None:
+        from icpcheck.report.checklist import _HEAD
+        from icpcheck.report.text import LABELS
+
+        self.ctx = ctx
+        self.module: Any = _template().module  # the template's macros: begin, profile, broken, end
+        self.words = {**LABELS[ctx.lang], **{f"m_{k}": v for k, v in _HEAD[ctx.lang].items()}}
+        self.words.update(_WORDS[ctx.lang])
+
+    def begin(self) -> str:
+        return str(self.module.begin(lang=self.ctx.lang, words=self.words, as_of=self.ctx.as_of.isoformat()))
+
+    def add(self, outcome: ProfileOutcome) -> str:
+        record_verdicts(self.ctx, outcome)
+        if outcome.error is not None:
+            return str(self.module.broken(path=outcome.path, error=str(outcome.error), words=self.words))
+        results = []
+        cited: list[str] = []
+        for result in outcome.results:
+            gaps = [f for f in result.findings if f.status in _GAPS]
+            checklist = outcome.checklists.get(result.type)
+            cited += [f.source for f in gaps]
+            if checklist is not None:
+                cited += [i.source for i in checklist.items] + [g.source for g in checklist.general]
+            results.append(
+                {
+                    "result": result,
+                    "gaps": gaps,
+                    "checklist": checklist,
+                    "timeline": _timeline(result, self.ctx),
+                }
+            )
+        return str(
+            self.module.profile(
+                path=outcome.path,
+                company=outcome.company,
+                as_of=self.ctx.as_of.isoformat(),
+                results=results,
+                sources=_sources(cited, self.ctx.lang),
+                words=self.words,
+                lang=self.ctx.lang,
+            )
+        )
+
+    def end(self) -> str:
+        rows = self.ctx.verdicts if len(self.ctx.verdicts) > 1 else []
+        return str(self.module.end(rows=rows, words=self.words))
