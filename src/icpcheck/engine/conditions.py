@@ -159,6 +159,28 @@ def _idna_to_unicode(name: str) -> str:
         return name
 
 
+# Negated wording in Chinese free text (business scopes): 不含/不包括/不涉及/不得/不从事 … up to the end of the
+# clause, 除 … 外, and … 除外. A phrase inside such a clause is excluded, not granted.
+_CLAUSE_END = "；;。，,、）)】"
+_NEGATED = re.compile(
+    rf"(?:不包含|不含|不包括|不涉及|不得|不从事|未经许可)[^{_CLAUSE_END}]*"
+    rf"|除[^{_CLAUSE_END}]*?以?外"
+    rf"|[^{_CLAUSE_END}（(【]*除外"
+)
+_HALF_WIDTH = str.maketrans({"(": "（", ")": "）", ";": "；", ",": "，"})
+
+
+def _affirmed(text: str) -> str:
+    """`text` with negated clauses removed and brackets/separators made full-width."""
+    text = str(text).translate(_HALF_WIDTH)
+    return _NEGATED.sub("", text)
+
+
+def _mentions_any(actual: Any, expected: Any) -> bool:
+    text = _affirmed(actual)
+    return any(_affirmed(phrase) in text for phrase in _as_list(expected))
+
+
 # An operator may answer None where the data cannot decide (the leaf is then unknown).
 OPERATORS: dict[str, Callable[[Any, Any], bool | None]] = {
     "eq": lambda a, e: bool(a == e),
@@ -176,6 +198,7 @@ OPERATORS: dict[str, Callable[[Any, Any], bool | None]] = {
     "matches": lambda a, e: re.search(str(e), str(a)) is not None,
     "not_matches": lambda a, e: re.search(str(e), str(a)) is None,
     "domain_suffix_in": _domain_suffix_in,
+    "mentions_any": _mentions_any,
 }
 UNARY = {"exists"}
 
