@@ -17,3 +17,32 @@ def test_findings_carry_the_line_of_the_field() -> None:
     capital = next(f for f in results[0].findings if f.rule == "licence.capital")
     line = ELIGIBLE.read_text(encoding="utf-8").splitlines()[capital.line - 1]  # type: ignore[operator]
     assert line.strip().startswith("paid_in_capital_cny:")
+
+
+def test_identity_groups_by_id_number_else_name() -> None:
+    from icpcheck.engine.conditions import identity_groups
+
+    groups = identity_groups(
+        [
+            ("110101199003071233", "张伟"),
+            ("110108198506124560", "张伟"),  # a namesake with another ID number: another person
+            (None, "李四"),
+            ("110105198802143214", "李四"),  # no ID on the other entry: the same person by name
+            ("110101199003071233", "张 伟"),  # the same ID number: the same person
+            (None, None),  # cannot be told apart
+        ]
+    )
+    assert groups[0] == groups[4] and groups[0] != groups[1]
+    assert groups[2] == groups[3] and groups[5] is None
+    assert len({g for g in groups if g is not None}) == 3
+
+
+def test_identity_conditions_reject_bad_keys() -> None:
+    import pytest
+
+    from icpcheck.engine.conditions import ConditionError, compile_condition
+
+    with pytest.raises(ConditionError, match="non-empty list"):
+        compile_condition({"unique": "people.key_staff", "by": []})
+    with pytest.raises(ConditionError, match="unexpected key"):
+        compile_condition({"same_as": ["people.legal_representative"], "keys": ["name"]})

@@ -103,7 +103,21 @@ status["licence.domestic_ownership"] := each_status(shareholders, [holder_status
 
 scope := get(company, "business_scope")
 
-status["licence.business_scope"] := leaf(scope, count([k | some k in params["business_scope.keywords"]; contains(scope, k)]) > 0)
+# mentions_any: phrases inside negated clauses (不含…, 除…外, …除外) do not count. regopy's regex classes are
+# byte-wise, so the clause end is an alternation (an approximation of the engine's character classes).
+half_width := {"(": "（", ")": "）", ";": "；", ",": "，"}
+
+clause_end := `(；|。|，|、|）|】|$)`
+
+affirmed(t) := regex.replace(
+	regex.replace(
+		regex.replace(strings.replace_n(half_width, t), concat("", [`(?:不包含|不含|不包括|不涉及|不得|不从事|未经许可).*?`, clause_end]), "$1"),
+		`除.*?以?外`, "",
+	),
+	`(^|；|。|，|、|（|【)[^；]*?除外`, "$1",
+)
+
+status["licence.business_scope"] := leaf(scope, count([k | some k in params["business_scope.keywords"]; contains(affirmed(scope), affirmed(k))]) > 0)
 
 status["licence.server_in_province"] := "skip" if not params["server.in_province_required"]
 else := "unknown" if missing(get(company, "province"))
@@ -156,14 +170,104 @@ else := all3([eq(get(homepage, f), true) | some f in flags])
 
 staff := get(people, "key_staff")
 
+legal := get(people, "legal_representative")
+
 roles := [r | some s in staff; r := s.role] if not missing(staff)
 
-staff_status(s) := any3([eq(s.role, "contact"), eq(get(s, "social_insured"), true)])
+# identity: ID number where both entries give one, else name (the engine also merges entries transitively)
+ident(s, k) := upper(trim_space(sprintf("%v", [v]))) if {
+	v := get(s, k)
+	not missing(v)
+	v != ""
+} else := absent
+
+same(a, b) := ident(a, "id_number") == ident(b, "id_number") if {
+	ident(a, "id_number") != absent
+	ident(b, "id_number") != absent
+} else := ident(a, "name") == ident(b, "name") if {
+	ident(a, "name") != absent
+	ident(b, "name") != absent
+} else := "none"
+
+anonymous(s) if {
+	ident(s, "id_number") == absent
+	ident(s, "name") == absent
+}
+
+not_owner(s) := "pass" if not params["key_personnel.exclude_owners"]
+else := "unknown" if anonymous(s)
+else := "fail" if {
+	not missing(legal)
+	same(s, legal) == true
+} else := "fail" if {
+	not missing(shareholders)
+	some o in shareholders
+	same(s, o) == true
+} else := "unknown" if missing(legal)
+else := "unknown" if missing(shareholders)
+else := "unknown" if same(s, legal) == "none"
+else := "unknown" if {
+	some o in shareholders
+	same(s, o) == "none"
+} else := "pass"
+
+exists3(s, k) := "unknown" if get(s, k) == absent
+else := "fail" if get(s, k) in {null, ""}
+else := "pass"
+
+detail(s, k) := "pass" if not k in params["key_personnel.details"]
+else := exists3(s, k)
+
+counted(s) := all3([
+	not_owner(s),
+	any3([eq(get(s, "social_insured"), true), leaf(s.role, s.role in params["key_personnel.exempt_roles"])]),
+	exists3(s, "id_number"),
+	detail(s, "mobile"),
+	detail(s, "email"),
+])
+
+person_key(s) := concat(":", ["id", ident(s, "id_number")]) if ident(s, "id_number") != absent
+else := concat(":", ["name", ident(s, "name")])
+
+people_counted := {person_key(s) | some s in staff; counted(s) == "pass"}
+
+people_maybe := {person_key(s) | some s in staff; counted(s) == "unknown"} - people_counted
+
+count_status := "unknown" if missing(staff)
+else := "pass" if count(people_counted) >= params["key_personnel.min_staff"]
+else := "unknown" if count(people_counted) + count(people_maybe) >= params["key_personnel.min_staff"]
+else := "fail"
+
+dedicated(s) if s.role in params["key_personnel.dedicated_roles"]
+
+unique_status := "unknown" if missing(staff)
+else := "fail" if {
+	some i, a in staff
+	dedicated(a)
+	some j, b in staff
+	i != j
+	dedicated(b)
+	same(a, b) == true
+} else := "unknown" if {
+	some a in staff
+	dedicated(a)
+	anonymous(a)
+} else := "pass"
+
+staff_status(s) := all3([
+	not_owner(s),
+	any3([
+		leaf(s.role, params["key_personnel.all_insured"] == false),
+		leaf(s.role, s.role in params["key_personnel.exempt_roles"]),
+		eq(get(s, "social_insured"), true),
+	]),
+])
 
 status["licence.key_personnel"] := all3([
-	leaf(staff, count(staff) >= params["key_personnel.min_staff"]),
-	leaf(staff, count([r | some r in params["key_personnel.dedicated_roles"]; not r in roles]) == 0),
 	each_status(staff, [staff_status(s) | some s in staff]),
+	unique_status,
+	leaf(staff, count([r | some r in params["key_personnel.required_roles"]; not r in roles]) == 0),
+	count_status,
 ])
 
 status["licence.clean_record"] := eq(get(company, "violations_last_3_years"), false)

@@ -11,6 +11,7 @@ Forms (see docs/rules.md for the full reference):
   {all: [..]} {any: [..]} {not: C} {use: NAME}
   {each: PATH, check: C, if_empty: unknown} {some: PATH, check: C} {count: PATH, where: C, op: ge, value: N}
   {consecutive_months: PATH, min: N, months: M}
+  {count: PATH, distinct: [KEY..], ..} {unique: PATH, where: C, by: [KEY..]} {same_as: [PATH..], by: [KEY..]}
 V is a literal, "$param.name", or "as_of" (with optional offset_months: N, N may be "$param").
 Inside each/some/count a field path is relative to the item ("." is the item itself); a leading "/" makes it
 absolute (/company.name). value_field paths are always absolute.
@@ -159,8 +160,8 @@ def _idna_to_unicode(name: str) -> str:
         return name
 
 
-# Negated wording in Chinese free text (business scopes): 不含/不包括/不涉及/不得/不从事 … up to the end of the
-# clause, 除 … 外, and … 除外. A phrase inside such a clause is excluded, not granted.
+# Negated wording in Chinese free text (business scopes): 不含/不包括/不涉及/不得/不从事 … up to the end of
+# the clause, 除 … 外, and … 除外. A phrase inside such a clause is excluded, not granted.
 _CLAUSE_END = "；;。，,、）)】"
 _NEGATED = re.compile(
     rf"(?:不包含|不含|不包括|不涉及|不得|不从事|未经许可)[^{_CLAUSE_END}]*"
@@ -380,21 +381,87 @@ class _Item(Node):
         return self.check.evaluate(ctx, item[self.index], f"{prefix}[{self.index}]")
 
 
+# --- identity: "the same person" by the first key both entries give (ID number, else name) ----------
+
+
+def _identity(obj: Any, keys: tuple[str, ...]) -> tuple[str | None, ...]:
+    values = []
+    for key in keys:
+        value = resolve(obj, (key,))
+        text = "" if value is ABSENT or value is None else str(value).strip().upper()
+        values.append(text or None)
+    return tuple(values)
+
+
+def same_entity(a: tuple[str | None, ...], b: tuple[str | None, ...]) -> bool | None:
+    """Decided by the first key both give (equal → same); None when they share no key."""
+    for x, y in zip(a, b, strict=True):
+        if x is not None and y is not None:
+            return x == y
+    return None
+
+
+def identity_groups(idents: list[tuple[str | None, ...]]) -> list[int | None]:
+    """A group number per entry (None: the entry gives no key at all). Entries are grouped when the first key
+    both give is equal, transitively."""
+    parent = list(range(len(idents)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def union(i: int, j: int) -> None:
+        parent[find(j)] = find(i)
+
+    for level in range(len(idents[0]) if idents else 0):
+        buckets: dict[str, list[int]] = {}
+        for i, ident in enumerate(idents):
+            value = ident[level]
+            if value is not None:
+                buckets.setdefault(value, []).append(i)
+        for members in buckets.values():
+            if any(all(v is None for v in idents[i][:level]) for i in members):
+                # an entry without any earlier key is the same as every entry with this value
+                for j in members:
+                    union(members[0], j)
+                continue
+            for n, i in enumerate(members):  # only with 3+ keys: pairs sharing no earlier key
+                for j in members[n + 1 :]:
+                    if same_entity(idents[i][:level], idents[j][:level]) is None:
+                        union(i, j)
+    return [find(i) if any(v is not None for v in ident) else None for i, ident in enumerate(idents)]
+
+
 class Count(_OverList):
-    def __init__(self, path: str, where: Node | None, op: str, ref: Ref) -> None:
+    def __init__(
+        self, path: str, where: Node | None, op: str, ref: Ref, distinct: tuple[str, ...] = ()
+    ) -> None:
         super().__init__(path, where)
         self.op = op
         self.ref = ref
+        self.distinct = distinct
 
     def evaluate(self, ctx: Ctx, item: Any, prefix: str) -> Outcome:
         items, where = self.items(item, prefix)
         if items is None:
             return Outcome(None, where)
-        matched = unknown = 0
-        for i, entry in enumerate(items):
-            value = self.check.evaluate(ctx, entry, f"{where}[{i}]").value if self.check else True
-            matched += value is True
-            unknown += value is None
+        values = [
+            self.check.evaluate(ctx, entry, f"{where}[{i}]").value if self.check else True
+            for i, entry in enumerate(items)
+        ]
+        if self.distinct:  # count people (groups of entries), not entries
+            groups = identity_groups([_identity(e, self.distinct) for e in items])
+            counted = {g for g, v in zip(groups, values, strict=True) if v is True and g is not None}
+            matched = len(counted)
+            # people who might still count: undecided `where`, or entries with no name/ID to tell who they are
+            undecided = {g for g, v in zip(groups, values, strict=True) if v is None and g is not None}
+            anonymous = sum(1 for g, v in zip(groups, values, strict=True) if v is not False and g is None)
+            unknown = len(undecided - counted) + anonymous
+        else:
+            matched = sum(v is True for v in values)
+            unknown = sum(v is None for v in values)
         expected = self.ref.get(ctx)
         ok = OPERATORS[self.op](matched, expected)
         if not ok and unknown and OPERATORS[self.op](matched + unknown, expected):
@@ -403,6 +470,70 @@ class Count(_OverList):
 
     def params(self) -> set[str]:
         return super().params() | self.ref.param_names()
+
+
+class Unique(_OverList):
+    """The entries matching `where` are different people from one another (by ID number, else name)."""
+
+    def __init__(self, path: str, where: Node | None, keys: tuple[str, ...]) -> None:
+        super().__init__(path, where)
+        self.keys = keys
+
+    def evaluate(self, ctx: Ctx, item: Any, prefix: str) -> Outcome:
+        items, where = self.items(item, prefix)
+        if items is None:
+            return Outcome(None, where)
+        groups = identity_groups([_identity(e, self.keys) for e in items])
+        values = [
+            self.check.evaluate(ctx, entry, f"{where}[{i}]").value if self.check else True
+            for i, entry in enumerate(items)
+        ]
+        members: dict[int | None, list[int]] = {}
+        for i, (g, value) in enumerate(zip(groups, values, strict=True)):
+            if value is not False:
+                members.setdefault(g, []).append(i)
+        unknown: Outcome | None = None
+        for i, value in enumerate(values):
+            if value is False:
+                continue
+            at = f"{where}[{i}]"
+            others = [j for j in members[groups[i]] if j != i][:10]
+            if groups[i] is None:
+                unknown = unknown or Outcome(None, at)
+            elif value is True and any(values[j] is True for j in others):
+                dupes = [f"{where}[{j}]" for j in others if values[j] is True]
+                return Outcome(False, at, "one entry per person", dupes)
+            elif others:
+                unknown = unknown or Outcome(None, at)
+        return unknown or Outcome(True, where)
+
+
+class SameAs(Node):
+    """The current item is the same person as the one at an absolute path (or an item of the list there),
+    by the first identity key both give."""
+
+    def __init__(self, paths: list[str], keys: tuple[str, ...]) -> None:
+        self.paths = [p.lstrip("/") for p in paths]
+        self.compiled = [compile_path(p) for p in self.paths]
+        self.keys = keys
+
+    def evaluate(self, ctx: Ctx, item: Any, prefix: str) -> Outcome:
+        mine = _identity(item, self.keys)
+        if all(v is None for v in mine):
+            return Outcome(None, prefix)
+        unknown: Outcome | None = None
+        for path, compiled in zip(self.paths, self.compiled, strict=True):
+            target = resolve(ctx.root, compiled)
+            if target is ABSENT or target is None:
+                unknown = unknown or Outcome(None, path)
+                continue
+            for other in target if isinstance(target, list) else [target]:
+                same = same_entity(mine, _identity(other, self.keys))
+                if same:
+                    return Outcome(True, prefix, None, path)
+                if same is None:
+                    unknown = unknown or Outcome(None, prefix)
+        return unknown or Outcome(False, prefix)
 
 
 class ConsecutiveMonths(_OverList):
@@ -474,11 +605,27 @@ def compile_condition(raw: Any, where: str = "check") -> Node:
             flags.append(_IF_EMPTY[value])
         return Each(path, check, flags[0], flags[1])
     if "count" in keys:
-        _only(raw, {"count", "where", "op", "value"}, where)
+        _only(raw, {"count", "where", "op", "value", "distinct"}, where)
         cond = compile_condition(raw["where"], f"{where}.where") if "where" in raw else None
+        distinct = _keys(raw["distinct"], f"{where}.distinct") if "distinct" in raw else ()
         return Count(
-            _name(raw["count"], f"{where}.count"), cond, _op(raw, where, unary=False), _value(raw, where)
+            _name(raw["count"], f"{where}.count"),
+            cond,
+            _op(raw, where, unary=False),
+            _value(raw, where),
+            distinct,
         )
+    if "unique" in keys:
+        _only(raw, {"unique", "where", "by"}, where)
+        cond = compile_condition(raw["where"], f"{where}.where") if "where" in raw else None
+        return Unique(_name(raw["unique"], f"{where}.unique"), cond, _keys(raw.get("by"), f"{where}.by"))
+    if "same_as" in keys:
+        _only(raw, {"same_as", "by"}, where)
+        targets = raw["same_as"] if isinstance(raw["same_as"], list) else [raw["same_as"]]
+        if not targets:
+            raise ConditionError("'same_as' takes a path or a list of paths", f"{where}.same_as")
+        paths = [_name(t, f"{where}.same_as[{i}]") for i, t in enumerate(targets)]
+        return SameAs(paths, _keys(raw.get("by"), f"{where}.by"))
     if "consecutive_months" in keys:
         _only(raw, {"consecutive_months", "min", "months"}, where)
         for key in ("min", "months"):
@@ -523,6 +670,18 @@ def _name(value: Any, where: str) -> str:
     if not isinstance(value, str) or not value:
         raise ConditionError("expected a field path or name", where)
     return value
+
+
+IDENTITY_KEYS = ("id_number", "name")
+
+
+def _keys(value: Any, where: str) -> tuple[str, ...]:
+    """Identity keys, most reliable first (default: ID number, else name)."""
+    if value is None:
+        return IDENTITY_KEYS
+    if not isinstance(value, list) or not value or not all(isinstance(k, str) and k for k in value):
+        raise ConditionError("a non-empty list of field names, most reliable first", where)
+    return tuple(value)
 
 
 def _op(raw: dict[str, Any], where: str, *, unary: bool) -> str:
