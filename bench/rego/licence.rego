@@ -94,8 +94,12 @@ else := all3(month_statuses)
 
 shareholders := get(company, "shareholders")
 
+registered_mainland(h) := "pass" if get(h, "registered_in") == absent
+else := eq(get(h, "registered_in"), "mainland")
+
 holder_status(h) := all3([
 	any3([leaf(h.kind, h.kind != "natural_person"), leaf(get(h, "nationality"), get(h, "nationality") in {"CN", "CHN", "中国"})]),
+	any3([leaf(h.kind, h.kind != "legal_person"), registered_mainland(h)]),
 	any3([leaf(h.kind, h.kind != "legal_person"), eq(get(h, "foreign_investment"), false)]),
 ])
 
@@ -119,9 +123,19 @@ affirmed(t) := regex.replace(
 
 status["licence.business_scope"] := leaf(scope, count([k | some k in params["business_scope.keywords"]; contains(affirmed(scope), affirmed(k))]) > 0)
 
-status["licence.server_in_province"] := "skip" if not params["server.in_province_required"]
-else := "unknown" if missing(get(company, "province"))
+hosting_location := get(hosting, "location")
+
+# overseas servers are in no province: the rule fails on the location, not unknown on the province
+location_ok := "pass" if hosting_location == absent
+else := eq(hosting_location, "mainland")
+
+province_ok := "unknown" if missing(get(company, "province"))
 else := eq(get(hosting, "province"), get(company, "province"))
+
+status["licence.server_in_province"] := "skip" if not params["server.in_province_required"]
+else := all3([location_ok, province_ok])
+
+status["licence.server_mainland"] := eq(hosting_location, "mainland")
 
 provider_licences := get(hosting, "provider_licences")
 
@@ -146,7 +160,11 @@ pre_approvals := get(service, "pre_approvals")
 
 content_status(c) := "pass" if not c in params["pre_approval.categories"]
 else := "unknown" if missing(pre_approvals)
-else := leaf(pre_approvals, c in pre_approvals)
+else := "pass" if c in pre_approvals
+else := "pass" if {
+	c == "news"
+	"internet_news" in pre_approvals
+} else := "fail"
 
 pre_approval := "unknown" if missing(content)
 else := "pass" if count(content) == 0
@@ -158,7 +176,12 @@ subtypes := get(service, "b25_subtypes")
 
 status["licence.news_licence"] := "unknown" if missing(subtypes)
 else := "skip" if count([s | some s in subtypes; s in params["news.b25_subtypes"]]) == 0
-else := leaf(pre_approvals, "internet_news" in pre_approvals)
+else := all3([
+	leaf(pre_approvals, "internet_news" in pre_approvals),
+	leaf(news_valid_until, news_valid_until >= input.as_of),
+])
+
+news_valid_until := get(get(service, "pre_approvals_valid_until"), "internet_news")
 
 status["licence.no_financial"] := "skip" if not params["licence.no_financial"]
 else := leaf(content, count([c | some c in content; c in params["licence.financial_content"]]) == 0)

@@ -59,11 +59,15 @@ def _province(value: Any) -> Any:
 ProvinceKey = Annotated[str, BeforeValidator(_province)]
 
 
+Region = Literal["mainland", "hong_kong", "macao", "taiwan", "overseas"]
+
+
 class Shareholder(_Model):
     name: Text
     kind: Literal["natural_person", "legal_person"]
     nationality: Text | None = None  # ISO 3166 code for natural persons, CN for Chinese citizens
     foreign_investment: bool | None = None  # legal persons: is the shareholder company foreign-invested?
+    registered_in: Region | None = None  # legal persons: where the shareholder company is registered
     share_percent: float | None = Field(default=None, ge=0, le=100)
 
 
@@ -123,11 +127,13 @@ class Domain(_Model):
     registrar: Text | None = None
     real_name_verified: bool | None = None
     holder: Text | None = None
+    holder_id_type: Text | None = None  # the holder's real-name ID type (seed 004: 姓名、证件类型、证件号码)
+    holder_id_number: Text | None = None  # e.g. the credit code of a company holder
 
 
 class Hosting(_Model):
     provider: Text | None = None
-    location: Literal["mainland", "hong_kong", "macao", "taiwan", "overseas"] | None = None
+    location: Region | None = None
     province: ProvinceKey | None = None
     provider_licences: list[Text] | None = None
     contract_signed: bool | None = None
@@ -184,6 +190,7 @@ class Service(_Model):
     b25_subtypes: list[B25Subtype] | None = None
     content: list[Text] | None = None
     pre_approvals: list[Text] | None = None  # includes internet_news (互联网新闻信息服务许可证)
+    pre_approvals_valid_until: dict[str, dt.date] | None = None  # e.g. {internet_news: 2028-06-30}
     online_since: dt.date | None = None  # go-live date: the public-security filing is due 30 days later
     homepage: Homepage | None = None
 
