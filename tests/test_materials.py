@@ -229,3 +229,24 @@ def test_broken_catalogue_names_file_and_line(tmp_path: Path) -> None:
     assert "filing.yaml" in str(info.value) and "inside" in str(info.value)
     line = int(str(info.value).split("filing.yaml:")[1].split(":")[0])
     assert "inside" in path.read_text(encoding="utf-8").splitlines()[line - 1]
+
+
+@pytest.mark.parametrize("item", ["licence.degree_certificate", "licence.host_documents"])
+def test_some_provinces_items_are_checks_with_the_local_authority_not_required(
+    cli: CLI, tmp_path: Path, item: str
+) -> None:
+    """seed 001: 有些省份还需要提供一名计算机相关专业的毕业证 / 有些省份需要提供服务器相关资质: where no
+    source states the province's requirement, the item is "check with the local authority", not 必备
+    (issue 13 item 8)."""
+    import yaml
+
+    listed = _items(cli, "--type", "licence", "--province", "zhejiang", "--lang", "en")
+    assert listed[item]["required"] is False
+    assert "local" in listed[item]["why"]
+    data = yaml.safe_load(ELIGIBLE.read_text(encoding="utf-8"))
+    data["company"]["province"] = "shanghai"
+    path = tmp_path / "shanghai.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    tailored = _items(cli, "--type", "licence", "--profile", path, "--lang", "en")
+    assert tailored[item]["required"] is False
+    assert tailored[item]["why"].startswith("check: ")

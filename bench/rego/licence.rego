@@ -92,6 +92,16 @@ month_statuses := [s |
 status["licence.social_insurance"] := "unknown" if missing(get(p, "social_insurance"))
 else := all3(month_statuses)
 
+# where no source states the province's months, 3 consecutive months or a warning (a missing month warns)
+local_months := array.slice(input.months, count(input.months) - params["social_insurance.months_some_provinces"], count(input.months))
+
+local_month_status(m) := "fail" if missing(insured_in(m))
+else := leaf(insured_in(m), insured_in(m) >= params["social_insurance.min_staff"])
+
+status["licence.social_insurance_local"] := "skip" if params["social_insurance.months_stated"]
+else := "unknown" if missing(get(p, "social_insurance"))
+else := all3([local_month_status(m) | some m in local_months])
+
 shareholders := get(company, "shareholders")
 
 registered_mainland(h) := "pass" if get(h, "registered_in") == absent
@@ -310,7 +320,7 @@ activities := get(service, "activities")
 status["licence.no_false_publicity"] := "skip" if get(company, "province") != "beijing"
 else := leaf(activities, count([a | some a in activities; a in ["franchise_recruitment", "investment_returns"]]) == 0)
 
-warnings := {"licence.server_in_province"}
+warnings := {"licence.server_in_province", "licence.social_insurance_local"}
 
 verdict := "not_eligible" if {
 	some rule, s in status

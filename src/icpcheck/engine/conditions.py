@@ -539,10 +539,11 @@ class SameAs(Node):
 class ConsecutiveMonths(_OverList):
     """The `months` full calendar months before as_of each have at least `min` insured staff."""
 
-    def __init__(self, path: str, minimum: Ref, months: Ref) -> None:
+    def __init__(self, path: str, minimum: Ref, months: Ref, if_month_missing: bool | None = None) -> None:
         super().__init__(path, None)
         self.minimum = minimum
         self.months = months
+        self.if_month_missing = if_month_missing
 
     def evaluate(self, ctx: Ctx, item: Any, prefix: str) -> Outcome:
         items, where = self.items(item, prefix)
@@ -556,7 +557,7 @@ class ConsecutiveMonths(_OverList):
         if any(isinstance(v, int) and v < minimum for v in actual.values()):
             return Outcome(False, where, expected, actual)
         if any(not isinstance(v, int) for v in actual.values()):
-            return Outcome(None, where, expected, actual)
+            return Outcome(self.if_month_missing, where, expected, actual)
         return Outcome(True, where, expected, actual)
 
     def params(self) -> set[str]:
@@ -627,14 +628,18 @@ def compile_condition(raw: Any, where: str = "check") -> Node:
         paths = [_name(t, f"{where}.same_as[{i}]") for i, t in enumerate(targets)]
         return SameAs(paths, _keys(raw.get("by"), f"{where}.by"))
     if "consecutive_months" in keys:
-        _only(raw, {"consecutive_months", "min", "months"}, where)
+        _only(raw, {"consecutive_months", "min", "months", "if_month_missing"}, where)
         for key in ("min", "months"):
             if key not in raw:
                 raise ConditionError(f"'consecutive_months' needs '{key}'", where)
+        missing = raw.get("if_month_missing", "unknown")
+        if missing not in _IF_EMPTY:
+            raise ConditionError("'if_month_missing' is pass, fail or unknown", f"{where}.if_month_missing")
         return ConsecutiveMonths(
             _name(raw["consecutive_months"], f"{where}.consecutive_months"),
             _ref(raw["min"]),
             _ref(raw["months"]),
+            _IF_EMPTY[missing],
         )
     if "field" in keys or "param" in keys:
         _only(raw, _LEAF_KEYS, where)
