@@ -184,8 +184,19 @@ status["licence.pre_approval"] := pre_approval
 
 subtypes := get(service, "b25_subtypes")
 
+# seed 001: an internal, single-vertical or local search is not the B25 search service
+news_subtype(s) if {
+	s in params["news.b25_subtypes"]
+	s != "search"
+}
+
+news_subtype(s) if {
+	s == "search"
+	not get(service, "search_scope") in params["news.search_exempt_scopes"]
+}
+
 status["licence.news_licence"] := "unknown" if missing(subtypes)
-else := "skip" if count([s | some s in subtypes; s in params["news.b25_subtypes"]]) == 0
+else := "skip" if count([s | some s in subtypes; news_subtype(s)]) == 0
 else := all3([
 	leaf(pre_approvals, "internet_news" in pre_approvals),
 	leaf(news_valid_until, news_valid_until >= input.as_of),

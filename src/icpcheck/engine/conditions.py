@@ -8,7 +8,7 @@ actual values, so a finding can say what to fix or which field to provide.
 Forms (see docs/rules.md for the full reference):
   {field: PATH, op: OP, value: V}   {param: NAME, op: OP, value: V}   value_field: PATH instead of value
       options: if_missing: pass|fail|unknown (field absent), null_passes: true (explicit null passes)
-  {all: [..]} {any: [..]} {not: C} {use: NAME}
+  {all: [..]} {any: [..]} {not: C} {unknown_if: C} {use: NAME}
   {each: PATH, check: C, if_empty: unknown} {some: PATH, check: C} {count: PATH, where: C, op: ge, value: N}
   {consecutive_months: PATH, min: N, months: M}
   {count: PATH, distinct: [KEY..], ..} {unique: PATH, where: C, by: [KEY..]} {same_as: [PATH..], by: [KEY..]}
@@ -200,6 +200,7 @@ OPERATORS: dict[str, Callable[[Any, Any], bool | None]] = {
     "not_matches": lambda a, e: re.search(str(e), str(a)) is None,
     "domain_suffix_in": _domain_suffix_in,
     "mentions_any": _mentions_any,
+    "subset_of": lambda a, e: all(x in _as_list(e) for x in _as_list(a)),
 }
 UNARY = {"exists"}
 
@@ -306,6 +307,24 @@ class Not(Node):
     def evaluate(self, ctx: Ctx, item: Any, prefix: str) -> Outcome:
         out = self.part.evaluate(ctx, item, prefix)
         return Outcome(None if out.value is None else not out.value, out.field, out.expected, out.actual)
+
+    def params(self) -> set[str]:
+        return self.part.params()
+
+    def uses(self) -> set[str]:
+        return self.part.uses()
+
+
+class UnknownIf(Node):
+    """Unknown (naming the field) where `part` holds, false where it does not: a situation the data cannot
+    decide, e.g. an activity the rules do not recognise."""
+
+    def __init__(self, part: Node) -> None:
+        self.part = part
+
+    def evaluate(self, ctx: Ctx, item: Any, prefix: str) -> Outcome:
+        out = self.part.evaluate(ctx, item, prefix)
+        return Outcome(False if out.value is False else None, out.field, out.expected, out.actual)
 
     def params(self) -> set[str]:
         return self.part.params()
@@ -586,6 +605,9 @@ def compile_condition(raw: Any, where: str = "check") -> Node:
     if "not" in keys:
         _only(raw, {"not"}, where)
         return Not(compile_condition(raw["not"], f"{where}.not"))
+    if "unknown_if" in keys:
+        _only(raw, {"unknown_if"}, where)
+        return UnknownIf(compile_condition(raw["unknown_if"], f"{where}.unknown_if"))
     if "use" in keys:
         _only(raw, {"use"}, where)
         return Use(_name(raw["use"], f"{where}.use"))

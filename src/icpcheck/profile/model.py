@@ -188,6 +188,8 @@ class Service(_Model):
     commercial: bool | None = None
     activities: list[Text] | None = None
     b25_subtypes: list[B25Subtype] | None = None
+    # seed 001: a site's internal search, single-vertical or local search is not 信息搜索查询服务
+    search_scope: Literal["general", "site_internal", "single_vertical", "local"] | None = None
     content: list[Text] | None = None
     pre_approvals: list[Text] | None = None  # includes internet_news (互联网新闻信息服务许可证)
     pre_approvals_valid_until: dict[str, dt.date] | None = None  # e.g. {internet_news: 2028-06-30}
