@@ -250,3 +250,31 @@ def test_some_provinces_items_are_checks_with_the_local_authority_not_required(
     tailored = _items(cli, "--type", "licence", "--profile", path, "--lang", "en")
     assert tailored[item]["required"] is False
     assert tailored[item]["why"].startswith("check: ")
+
+
+@pytest.mark.parametrize(
+    "service",
+    [
+        {"b25_subtypes": ["community"]},
+        {"b25_subtypes": ["info_publishing"], "activities": ["paid_membership", "bbs"]},
+    ],
+)
+def test_bulletin_services_need_the_special_application_not_the_guarantee_letter(
+    cli: CLI, tmp_path: Path, service: dict[str, Any]
+) -> None:
+    """seed 003 材料 8: 涉及电子公告服务的,必须专项申请;没有涉及…电子公告服务的,提交《保证书》
+    (issue 13 item 6)."""
+    import yaml
+
+    data = yaml.safe_load(ELIGIBLE.read_text(encoding="utf-8"))
+    data["service"].update(content=[], **service)
+    path = tmp_path / "bbs.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    items = _items(cli, "--type", "licence", "--profile", path, "--lang", "en")
+    assert "licence.guarantee_letter" not in items
+    assert items["licence.bulletin_special_application"]["required"] is True
+    data["service"].update(b25_subtypes=["info_publishing"], activities=["paid_membership"])
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    items = _items(cli, "--type", "licence", "--profile", path, "--lang", "en")
+    assert items["licence.guarantee_letter"]["required"] is True
+    assert "licence.bulletin_special_application" not in items
