@@ -155,6 +155,12 @@ def _by_type(out: str) -> dict[str, dict[str, Any]]:
     return {r["type"]: r for r in json.loads(out)["results"]}
 
 
+def _with_site(cli: CLI, profile: Path, site: str | Path, *extra: str) -> dict[str, dict[str, Any]]:
+    """eligibility --site: the results by type."""
+    args = ("eligibility", profile, "--as-of", "2026-11-22", "-f", "json", "--allow-private", *extra)
+    return _by_type(cli(*args, "--site", site)[1])
+
+
 def test_identity_on_the_homepage_is_a_beijing_licence_condition(
     cli: CLI, tmp_path: Path, write_profile: Callable[[Any], Path], eligible_data: dict[str, Any]
 ) -> None:
@@ -165,9 +171,8 @@ def test_identity_on_the_homepage_is_a_beijing_licence_condition(
     eligible_data["filings"]["public_security_filing_number"] = None
     profile = write_profile(eligible_data)
     page = _page_for(tmp_path, "沪ICP备2020012345号-1", identity=False)
-    args = ("eligibility", profile, "--as-of", "2026-11-22", "-f", "json")
-    before = _by_type(cli(*args)[1])
-    after = _by_type(cli(*args, "--site", page)[1])
+    before = _by_type(cli("eligibility", profile, "--as-of", "2026-11-22", "-f", "json")[1])
+    after = _with_site(cli, profile, page)
     assert after["filing"]["verdict"] == before["filing"]["verdict"] == "eligible"
     rules = {f["rule"] for r in after.values() for f in r["findings"]}
     assert {"site.filing_number", "site.filing_link"} <= rules
@@ -175,39 +180,14 @@ def test_identity_on_the_homepage_is_a_beijing_licence_condition(
 
 
 def test_beijing_identity_findings_belong_to_the_licence(cli: CLI, base_url: str) -> None:
-    _, out, _ = cli(
-        "eligibility",
-        ELIGIBLE,
-        "--as-of",
-        "2026-11-22",
-        "-f",
-        "json",
-        "--site",
-        f"{base_url}/no-identity.html",
-        "--allow-private",
-    )
-    results = _by_type(out)
+    results = _with_site(cli, ELIGIBLE, f"{base_url}/no-identity.html")
     filing = {f["rule"] for f in results["filing"]["findings"]}
     licence = {f["rule"]: f["status"] for f in results["licence"]["findings"]}
     assert licence["site.company_name"] == "fail" and "site.company_name" not in filing
     assert "site.filing_number" in filing and "site.filing_number" not in licence
     assert results["filing"]["verdict"] == "eligible"  # the filing does not need the name on the page
-    _, out, _ = cli(
-        "eligibility",
-        ELIGIBLE,
-        "--as-of",
-        "2026-11-22",
-        "-f",
-        "json",
-        "-t",
-        "filing",
-        "--site",
-        f"{base_url}/no-identity.html",
-        "--allow-private",
-    )
-    assert not any(
-        f["rule"] == "site.company_name" for r in json.loads(out)["results"] for f in r["findings"]
-    )
+    only_filing = _with_site(cli, ELIGIBLE, f"{base_url}/no-identity.html", "-t", "filing")
+    assert not any(f["rule"] == "site.company_name" for r in only_filing.values() for f in r["findings"])
 
 
 def test_site_findings_have_titles_and_the_header_names_the_province(cli: CLI, base_url: str) -> None:
@@ -262,24 +242,8 @@ def test_private_addresses_are_refused_unless_allowed(cli: CLI, base_url: str) -
 
 def test_eligibility_site_changes_homepage_disclosure(cli: CLI, base_url: str) -> None:
     def status(page: str) -> str:
-        _, out, _ = cli(
-            "eligibility",
-            ELIGIBLE,
-            "--as-of",
-            "2026-11-22",
-            "-f",
-            "json",
-            "-t",
-            "licence",
-            "--site",
-            f"{base_url}/{page}",
-            "--allow-private",
-        )
-        return next(
-            f["status"]
-            for f in json.loads(out)["results"][0]["findings"]
-            if f["rule"] == "licence.homepage_disclosure"
-        )
+        licence = _with_site(cli, ELIGIBLE, f"{base_url}/{page}", "-t", "licence")["licence"]
+        return next(f["status"] for f in licence["findings"] if f["rule"] == "licence.homepage_disclosure")
 
     assert status("good.html") == "pass"
     assert status("no-identity.html") == "fail"  # the profile claims everything is shown; the page says no
