@@ -12,10 +12,10 @@ import pytest
 import yaml
 
 from icpcheck.engine import evaluate, load_ruleset
+from icpcheck.findings import Finding, Status
 from icpcheck.materials import tailor
 from icpcheck.profile.loader import load_profile_text
 from icpcheck.provinces import province_table, requirements_at
-from icpcheck.report.model import Finding, Status
 
 CLI = Callable[..., tuple[int, str, str]]
 RULESET = load_ruleset()

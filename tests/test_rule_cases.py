@@ -18,8 +18,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from conftest import AS_OF, EXAMPLES, ROOT
 from icpcheck.engine import evaluate, load_ruleset
+from icpcheck.findings import Finding, Status
 from icpcheck.profile.loader import load_profile_text
-from icpcheck.report.model import Finding, Status
 
 CASES_DIR = ROOT / "tests" / "rules"
 RULESET = load_ruleset()

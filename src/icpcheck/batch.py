@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 from icpcheck.engine import RuleSet, evaluate
 from icpcheck.errors import IcpcheckError, UsageError
+from icpcheck.findings import Finding, ProfileOutcome, Result
 from icpcheck.policy import Policy, apply_waivers, known_rules
-from icpcheck.report.model import Finding, Result
 
 if TYPE_CHECKING:
     from icpcheck.materials import Checklist
@@ -44,16 +44,6 @@ class Options:
     # The output format's per-profile rendering: run where the profile is evaluated (a worker process), so
     # the parent only writes finished text and never falls behind holding outcomes.
     render: Callable[[ProfileOutcome], str] | None = None
-
-
-@dataclass(slots=True)
-class ProfileOutcome:
-    path: str
-    results: list[Result]
-    error: IcpcheckError | None = None
-    checklists: dict[str, Checklist] = field(default_factory=dict)  # type -> tailored materials
-    rendered: str | None = None  # this profile's report text, when Options.render is set
-    company: str = ""  # the company's name for report headings (masked like the findings: an individual's)
 
 
 def expand_paths(args: Sequence[str | Path]) -> list[Path]:

@@ -13,8 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from icpcheck.findings import Finding
 from icpcheck.profile.model import Person, Profile
-from icpcheck.report.model import Finding
 
 # Digits may be full-width (１３９…) and grouped with spaces or hyphens (139-1111-2222): the text is
 # searched with full-width digits read as ASCII (one character each, so positions stay the same).

@@ -11,8 +11,8 @@ from enum import Enum
 from typing import TYPE_CHECKING
 
 from icpcheck.errors import UsageError
+from icpcheck.findings import Finding, Result, Severity, Status
 from icpcheck.profile.model import MAX_PATTERN, Waiver
-from icpcheck.report.model import Finding, Result, Severity, Status
 
 if TYPE_CHECKING:
     from icpcheck.engine.loader import RuleSet

@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING, Any
 from icpcheck.data import rules_dir
 from icpcheck.engine.identifiers import FILING, LICENCE, PUBLIC_SECURITY
 from icpcheck.facts.site import Element, Page
+from icpcheck.findings import Finding, Severity, Status
 from icpcheck.fontsize import font_px
 from icpcheck.profile.model import Profile
-from icpcheck.report.model import Finding, Severity, Status
 
 if TYPE_CHECKING:
     from icpcheck.engine.loader import RuleSet

@@ -20,7 +20,7 @@ from icpcheck.cli.app import (
 
 if TYPE_CHECKING:
     from icpcheck.engine.loader import Bilingual
-    from icpcheck.report.model import Finding
+    from icpcheck.findings import Finding
 
 DOMAIN_RULES = ("filing.domain_*", "licence.domain_*")
 # There is no profile here: an unknown comes from whois lacking a fact, or from a fact about the filing
@@ -79,9 +79,10 @@ def domain(
     from icpcheck.engine import evaluate, load_ruleset
     from icpcheck.errors import UsageError
     from icpcheck.facts.whois import lookup_many
+    from icpcheck.findings import Status
     from icpcheck.pii import Redactor
     from icpcheck.profile.model import Company, Profile
-    from icpcheck.report.model import Status
+    from icpcheck.report.json import finding_dict
     from icpcheck.textsafe import printable
 
     for name in names:
@@ -132,7 +133,7 @@ def domain(
             if finding.status is Status.UNKNOWN:
                 _without_profile(finding, hints.get(finding.rule), language, holder, fact.holder)
         ok = ok and fact.error is None and all(f.status.value in ("pass", "skip") for f in findings)
-        entry: dict[str, Any] = {"domain": fact.to_dict(), "findings": [f.to_dict() for f in findings]}
+        entry: dict[str, Any] = {"domain": fact.to_dict(), "findings": [finding_dict(f) for f in findings]}
         if not show_pii:  # the holder may be a natural person; a registry may show IDs and mobiles
             redactor = Redactor()
             redactor.holders([fact.holder, holder])

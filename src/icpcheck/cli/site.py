@@ -51,8 +51,8 @@ def site_command(
 ) -> None:
     """Check the homepage footer: filing number and link, licence and public-security numbers, identity."""
     from icpcheck.facts.site import Page
+    from icpcheck.findings import Report, Result, Verdict
     from icpcheck.report.json import render_json
-    from icpcheck.report.model import Report, Result, Verdict
     from icpcheck.report.text import render_text
     from icpcheck.sitecheck import check_page, identity_required
 

@@ -7,9 +7,9 @@ from collections.abc import Callable, Iterable
 
 from icpcheck.engine.conditions import Ctx
 from icpcheck.engine.loader import Bilingual, Rule, RuleSet, format_text
+from icpcheck.findings import Finding, Result, Severity, Status
 from icpcheck.profile.loader import LoadedProfile
 from icpcheck.profile.model import Profile
-from icpcheck.report.model import Finding, Result, Severity, Status
 
 TYPES = ("filing", "licence")
 

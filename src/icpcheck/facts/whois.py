@@ -342,7 +342,7 @@ _UNAVAILABLE = {
 
 def enrich(profile: Any, facts: list[DomainFacts], lang: str = "zh") -> list[Any]:
     """Fill the profile's missing domain facts from whois; return findings for conflicts and failures."""
-    from icpcheck.report.model import Finding, Severity, Status
+    from icpcheck.findings import Finding, Severity, Status
 
     by_name = {f.name: f for f in facts}
     findings: list[Finding] = []

@@ -1,1 +1,1 @@
-"""The report model shared by every command, and one renderer module per output format."""
+"""One renderer module per output format (the finding model they render is icpcheck.findings)."""

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from icpcheck.report.model import Severity, Status
+from icpcheck.findings import Severity, Status
 
 if TYPE_CHECKING:
-    from icpcheck.batch import ProfileOutcome
+    from icpcheck.findings import ProfileOutcome
     from icpcheck.report.writers import WriterContext
 
 _COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}

@@ -12,14 +12,13 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from icpcheck.report.model import Status
+from icpcheck.findings import Status
 from icpcheck.report.writers import record_verdicts
 
 if TYPE_CHECKING:
     from jinja2 import Template
 
-    from icpcheck.batch import ProfileOutcome
-    from icpcheck.report.model import Result
+    from icpcheck.findings import ProfileOutcome, Result
     from icpcheck.report.writers import WriterContext
     from icpcheck.timeline import Plan
 
@@ -72,6 +71,8 @@ _GAPS = (Status.FAIL, Status.UNKNOWN, Status.WAIVED)
 def _template() -> Template:
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+    from icpcheck.sources import cite
+
     env = Environment(
         loader=FileSystemLoader(Path(__file__).parent / "templates"),
         autoescape=True,  # every value is text: a profile's `<script>` shows as written
@@ -79,6 +80,7 @@ def _template() -> Template:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["cite"] = cite  # a finding keeps its rule's source as written; name each seed by its title
     return env.get_template("report.html.j2")
 
 

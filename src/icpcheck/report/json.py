@@ -2,18 +2,61 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from enum import Enum
 from typing import TYPE_CHECKING, Any
 
-from icpcheck.report.model import Report
+from icpcheck.findings import Finding, ProfileOutcome, Report, Result
+from icpcheck.sources import cite, source_refs
 
 if TYPE_CHECKING:
-    from icpcheck.batch import ProfileOutcome
     from icpcheck.report.writers import WriterContext
 
 
 def render_json(report: Report) -> str:
-    return json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    data = {"as_of": report.as_of.isoformat(), "results": [result_dict(r) for r in report.results]}
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def result_dict(result: Result) -> dict[str, Any]:
+    return {
+        "profile": result.profile,
+        "type": result.type,
+        "province": result.province,
+        "verdict": result.verdict.value,
+        "findings": [finding_dict(f) for f in result.findings],
+    }
+
+
+def finding_dict(finding: Finding) -> dict[str, Any]:
+    """A finding as JSON: its source with every seed named by its title, and the registered sources cited."""
+    source = cite(finding.source)
+    return {
+        "rule": finding.rule,
+        "status": finding.status.value,
+        "severity": finding.severity.value,
+        "message": finding.message,
+        "remediation": finding.remediation,
+        "source": source,
+        "sources": source_refs(source),
+        "field": finding.field,
+        "expected": _jsonable(finding.expected),
+        "actual": _jsonable(finding.actual),
+        "line": finding.line,
+    }
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, Enum):
+        return value.value
+    return value
 
 
 def error_dict(outcome: ProfileOutcome) -> dict[str, Any]:
@@ -39,7 +82,7 @@ class JsonWriter:
             return ""
         chunks = []
         for result in outcome.results:
-            data = result.to_dict()
+            data = result_dict(result)
             if result.type in outcome.checklists:
                 data["materials"] = outcome.checklists[result.type].to_dict()
             # One compact line per result: the C encoder is several times faster than indenting.

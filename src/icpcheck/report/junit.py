@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape, quoteattr
 
-from icpcheck.report.model import Status
+from icpcheck.findings import Status
+from icpcheck.sources import cite
 
 if TYPE_CHECKING:
-    from icpcheck.batch import ProfileOutcome
+    from icpcheck.findings import ProfileOutcome
     from icpcheck.report.writers import WriterContext
 
 
@@ -39,7 +40,7 @@ class JunitWriter:
                     failures += 1
                     detail = (
                         f"{f.message}\nfield: {f.field}\nexpected: {f.expected}\nactual: {f.actual}\n"
-                        f"fix: {f.remediation}\nsource: {f.source}"
+                        f"fix: {f.remediation}\nsource: {cite(f.source)}"
                     )
                     body = (
                         f'      <failure message={quoteattr(f.message)} type="{f.status.value}:'

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from icpcheck.report.model import Status, Verdict
+from icpcheck.findings import Status, Verdict
 from icpcheck.report.text import LABELS
 from icpcheck.report.writers import record_verdicts
 
 if TYPE_CHECKING:
-    from icpcheck.batch import ProfileOutcome
+    from icpcheck.findings import ProfileOutcome
     from icpcheck.report.writers import WriterContext
 
 _ICON = {Verdict.ELIGIBLE: "✅", Verdict.NOT_ELIGIBLE: "❌", Verdict.INCOMPLETE: "⚠️"}

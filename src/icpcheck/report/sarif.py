@@ -7,11 +7,11 @@ from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
 from icpcheck import __version__
+from icpcheck.findings import Finding, Severity, Status
 from icpcheck.policy import WAIVER_RULES as META_RULES
-from icpcheck.report.model import Finding, Severity, Status
 
 if TYPE_CHECKING:
-    from icpcheck.batch import ProfileOutcome
+    from icpcheck.findings import ProfileOutcome
     from icpcheck.report.writers import WriterContext
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"

@@ -6,14 +6,15 @@ import io
 import sys
 from typing import TYPE_CHECKING
 
-from icpcheck.report.model import Finding, Report, Result, Severity, Status, Verdict
+from icpcheck.findings import Finding, Report, Result, Severity, Status, Verdict
 from icpcheck.report.writers import record_verdicts
+from icpcheck.sources import cite
 from icpcheck.textsafe import rich_text
 
 if TYPE_CHECKING:  # rich is imported when a report is rendered, not at start-up
     from rich.console import Console
 
-    from icpcheck.batch import ProfileOutcome
+    from icpcheck.findings import ProfileOutcome
     from icpcheck.report.writers import WriterContext
 
 ICONS = {
@@ -113,7 +114,7 @@ def _render_finding(console: Console, f: Finding, labels: dict[str, str]) -> Non
             console.print(f"      [dim]{rich_text(detail)}[/]")
         if f.remediation:
             console.print(f"      → {labels['fix']}: {rich_text(f.remediation)}")
-        console.print(f"      [dim]{labels['source']}: {rich_text(f.source)}[/]")
+        console.print(f"      [dim]{labels['source']}: {rich_text(cite(f.source))}[/]")
 
 
 def _detail(f: Finding) -> str:

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Protocol
 from icpcheck.textsafe import printable
 
 if TYPE_CHECKING:
-    from icpcheck.batch import ProfileOutcome
     from icpcheck.engine import RuleSet
+    from icpcheck.findings import ProfileOutcome
 
 FORMATS = {
     "text": "icpcheck.report.text:TextWriter",

@@ -1,11 +1,20 @@
-"""Findings, results and reports: the shapes every command produces and every renderer consumes."""
+"""The finding model, at the bottom of the import graph: statuses, severities, findings, results, reports and
+the outcome of one profile — the shapes every command produces and every renderer consumes.
+
+This module imports nothing of icpcheck, so the engine, the fact gatherers, policy and masking can all build
+findings without importing anything above them (tests/test_layers.py keeps it that way). A finding keeps its
+`source` as the rule wrote it; renderers name each seed by its title (`icpcheck.sources.cite`).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from icpcheck.errors import IcpcheckError  # a bottom module too
 
 
 class Status(str, Enum):
@@ -44,28 +53,6 @@ class Finding:
     line: int | None = None  # line of `field` in the profile file, for SARIF/GitHub annotations
     title: str = ""
 
-    def __post_init__(self) -> None:
-        from icpcheck.sources import cite  # here: the registry imports the engine, which imports this module
-
-        self.source = cite(self.source)  # every output names a seed by its title, never a bare "seed 002"
-
-    def to_dict(self) -> dict[str, Any]:
-        from icpcheck.sources import source_refs
-
-        return {
-            "rule": self.rule,
-            "status": self.status.value,
-            "severity": self.severity.value,
-            "message": self.message,
-            "remediation": self.remediation,
-            "source": self.source,
-            "sources": source_refs(self.source),
-            "field": self.field,
-            "expected": _jsonable(self.expected),
-            "actual": _jsonable(self.actual),
-            "line": self.line,
-        }
-
 
 @dataclass(slots=True)
 class Result:
@@ -80,23 +67,24 @@ class Result:
     def verdict(self) -> Verdict:
         return verdict_of(self.findings)
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "profile": self.profile,
-            "type": self.type,
-            "province": self.province,
-            "verdict": self.verdict.value,
-            "findings": [f.to_dict() for f in self.findings],
-        }
+
+@dataclass(slots=True)
+class ProfileOutcome:
+    """One profile through the pipeline: its results, or the input error that stopped it."""
+
+    path: str
+    results: list[Result]
+    error: IcpcheckError | None = None
+    # type -> the tailored materials checklist (icpcheck.materials.Checklist), when asked for
+    checklists: dict[str, Any] = field(default_factory=dict)
+    rendered: str | None = None  # this profile's report text, when the pipeline was asked to render it
+    company: str = ""  # the company's name for report headings (masked like the findings: an individual's)
 
 
 @dataclass(slots=True)
 class Report:
     as_of: dt.date
     results: list[Result] = field(default_factory=list)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"as_of": self.as_of.isoformat(), "results": [r.to_dict() for r in self.results]}
 
 
 def verdict_of(findings: list[Finding]) -> Verdict:
@@ -108,15 +96,3 @@ def verdict_of(findings: list[Finding]) -> Verdict:
         if f.status is Status.UNKNOWN:
             unknown = True
     return Verdict.INCOMPLETE if unknown else Verdict.ELIGIBLE
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, Enum):
-        return value.value
-    return value
