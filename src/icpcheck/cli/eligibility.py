@@ -119,10 +119,11 @@ def eligibility(
     Exit code 0: nothing reaches --fail-on (by default: every checked type is eligible); 1: something does;
     2: bad input (reported per file; the other profiles are still checked).
     """
-    from icpcheck.batch import Options, default_jobs, evaluate_many, expand_paths
+    from icpcheck.batch import default_jobs, evaluate_many, expand_paths
     from icpcheck.config import find_config
     from icpcheck.engine import load_ruleset
     from icpcheck.outfile import open_output
+    from icpcheck.pipeline import Options
     from icpcheck.policy import FailOn, Policy, check_patterns, emitted_rules, known_rules, selected_types
     from icpcheck.provinces import resolve_province
     from icpcheck.report.text import TextWriter

@@ -57,7 +57,7 @@ def obligations(
     Exit code 0: nothing is overdue, due within --within days or undated; 1: something is; 2: bad input
     (reported per file; the other profiles are still listed).
     """
-    from icpcheck.batch import expand_paths, load_path
+    from icpcheck.batch import expand_paths
     from icpcheck.engine import load_ruleset
     from icpcheck.errors import IcpcheckError
     from icpcheck.obligations import (
@@ -69,6 +69,7 @@ def obligations(
         sort_key,
     )
     from icpcheck.pii import Redactor
+    from icpcheck.pipeline import load_path
     from icpcheck.report.obligations import View, render
 
     day = parse_date(as_of)

@@ -1,0 +1,186 @@
+"""The evaluation pipeline: one profile from its file to the findings a writer renders.
+
+    load → enrich → evaluate → policy → mask → render
+
+`evaluate_path` runs them all; render is the output format's per-profile rendering (`Options.render`), run
+where the profile is evaluated, else by the writer (`icpcheck.report.writers`) in the parent.
+`icpcheck.batch` runs the pipeline over many files, in worker processes when asked. The loaded profile is
+never changed: facts gathered from whois or a live homepage fill a copy.
+
+Layers of the evaluation path, each importing only from its own layer and those below it
+(tests/test_layers.py keeps it so; docs/architecture.md explains them):
+
+    0  findings, errors, textsafe, data   the finding model and plain helpers, nothing of the project
+    1  yamlio                             YAML with line numbers
+    2  provinces, profile                 the province table and the profile model
+    3  engine, sources                    rule loading and evaluation, the source registry
+    4  facts, sitecheck, fontsize, pii, policy, materials
+    5  report                             one writer per output format
+    6  pipeline                           this module
+    7  batch                              many profiles, streamed, in parallel
+    8  cli                                the commands
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from icpcheck.engine import RuleSet, evaluate
+from icpcheck.errors import IcpcheckError
+from icpcheck.findings import Finding, ProfileOutcome, Result
+from icpcheck.policy import Policy, apply_waivers, known_rules
+
+if TYPE_CHECKING:
+    from icpcheck.materials import Checklist
+    from icpcheck.profile.loader import LoadedProfile
+    from icpcheck.profile.model import Profile
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    as_of: dt.date
+    types: tuple[str, ...] = ("filing", "licence")
+    province: str | None = None
+    lang: str = "zh"
+    policy: Policy = field(default_factory=Policy)
+    show_pii: bool = False
+    materials: bool = False  # add the tailored materials checklist per type
+    whois: dict[str, Any] | None = None  # fill domain facts from whois with these lookup options
+    site: Any = None  # a parsed homepage (facts.site.Page): its footer replaces the self-reported flags
+    # The output format's per-profile rendering: run where the profile is evaluated (a worker process), so
+    # the parent only writes finished text and never falls behind holding outcomes.
+    render: Callable[[ProfileOutcome], str] | None = None
+
+
+def load_path(path: Path, as_of: dt.date, show_pii: bool = False) -> LoadedProfile | IcpcheckError:
+    """Load: the profile at `path`, or the input error to report for it (masked unless show_pii)."""
+    from icpcheck.pii import mask_text
+    from icpcheck.profile import load_profile
+    from icpcheck.profile.loader import check_dates
+
+    try:
+        loaded = load_profile(path)
+        check_dates(loaded, as_of)
+    except IcpcheckError as exc:
+        if not show_pii:
+            exc.message = mask_text(exc.message)
+        return exc
+    return loaded
+
+
+def evaluate_path(path: Path, ruleset: RuleSet, options: Options) -> ProfileOutcome:
+    outcome = _evaluate_path(path, ruleset, options)
+    if options.render is not None:
+        outcome.rendered = options.render(outcome)
+    return outcome
+
+
+def _evaluate_path(path: Path, ruleset: RuleSet, options: Options) -> ProfileOutcome:
+    from icpcheck.pii import Redactor
+
+    loaded = load_path(path, options.as_of, options.show_pii)
+    if isinstance(loaded, IcpcheckError):
+        return ProfileOutcome(str(path), [], loaded)
+    loaded, extra, holders = enrich(loaded, ruleset, options)
+    profile = loaded.profile
+    results = evaluate(
+        loaded,
+        ruleset,
+        as_of=options.as_of,
+        types=options.types,
+        province=options.province,
+        lang=options.lang,
+        select=options.policy.selects,
+    )
+    by_type = {r.type: r for r in results}
+    for finding in extra:
+        finding.line = loaded.line_of(finding.field or "")
+        target = _result_for(finding.rule, by_type, results)
+        if target is not None:
+            target.findings.append(finding)
+    waivers = profile.waivers
+    if waivers:
+        lines = {i: loaded.line_of(f"waivers[{i}]") for i in range(len(waivers))}
+        apply_waivers(results, waivers, known_rules(ruleset), options.as_of, options.lang, lines)
+    if options.policy.skip or options.policy.only:  # findings made in Python too (site, whois, waivers)
+        for result in results:
+            result.findings = [f for f in result.findings if options.policy.selects(f.rule)]
+    checklists = _checklists(profile, ruleset, options, results) if options.materials else {}
+    company = profile.company.name or ""
+    if not options.show_pii:
+        redactor = Redactor.for_profile(profile)
+        redactor.holders(holders)  # whois holders that differ from the profile's appear in conflicts
+        for result in results:
+            redactor.findings(result.findings)
+        for checklist in checklists.values():
+            for item in checklist.items:
+                item.why = redactor.text(item.why)
+        company = redactor.text(company)
+    return ProfileOutcome(str(path), results, checklists=checklists, company=company)
+
+
+def enrich(
+    loaded: LoadedProfile, ruleset: RuleSet, options: Options
+) -> tuple[LoadedProfile, list[Finding], list[str | None]]:
+    """Enrich: the profile with facts from whois and the live homepage filled in (a copy, the loaded profile
+    is left as it is), the findings those facts gave, and the holders whois named (masked like people)."""
+    if options.whois is None and options.site is None:
+        return loaded, [], []
+    profile = loaded.profile.model_copy(deep=True)
+    extra: list[Finding] = []
+    holders: list[str | None] = []
+    if options.whois is not None:
+        from icpcheck.facts.whois import enrich as from_whois
+        from icpcheck.facts.whois import lookup_many
+
+        facts = lookup_many([d.name for d in profile.domains or []], **options.whois)
+        extra += from_whois(profile, facts, options.lang)
+        holders = [f.holder for f in facts]
+    if options.site is not None:
+        profile, found = _site(profile, ruleset, options)
+        extra += found
+    return dataclasses.replace(loaded, profile=profile), extra, holders
+
+
+def _result_for(rule: str, by_type: dict[str, Result], results: list[Result]) -> Result | None:
+    """Site findings join the type they are a condition of (none if that type is not checked); whois
+    notes join the filing, else whatever type is checked."""
+    if rule.startswith("site."):
+        from icpcheck.sitecheck import type_of
+
+        return by_type.get(type_of(rule))
+    return by_type.get("filing") or (results[0] if results else None)
+
+
+def _site(profile: Profile, ruleset: RuleSet, options: Options) -> tuple[Profile, list[Finding]]:
+    from icpcheck.profile.model import Homepage, Service
+    from icpcheck.sitecheck import check_page, homepage_facts, identity_required
+
+    province = options.province or profile.company.province
+    identity = "licence" in options.types and identity_required(ruleset, province, options.as_of)
+    findings = check_page(options.site, profile, options.lang, identity=identity)
+    service = profile.service or Service()
+    flags = (service.homepage.model_dump(exclude_unset=True) if service.homepage else {}) | homepage_facts(
+        findings
+    )
+    service = service.model_copy(update={"homepage": Homepage(**flags)})
+    return profile.model_copy(update={"service": service}), findings
+
+
+def _checklists(
+    profile: Profile, ruleset: RuleSet, options: Options, results: list[Result]
+) -> dict[str, Checklist]:
+    from icpcheck.materials import tailor
+
+    entity = profile.company.entity_type or "company"
+    return {
+        r.type: tailor(
+            r.type, r.province, entity, ruleset, profile=profile, as_of=options.as_of, lang=options.lang
+        )
+        for r in results
+    }
