@@ -117,7 +117,22 @@ def run_case(rule_id: str, case: Case) -> Finding:
 
 
 def _catalogue() -> list[str]:
-    return sorted(r.id for r in RULESET.rules)
+    """The rules the engine evaluates; rules another pipeline stage produces are in PRODUCED_ELSEWHERE."""
+    return sorted(r.id for r in RULESET.rules if r.check is not None)
+
+
+# Exemption from case files: a rule with `produced_by` has no condition to run a case against; the stage
+# that makes it is tested end to end in the module named here, which must name each of its rule IDs.
+PRODUCED_ELSEWHERE = {"waivers": "tests/test_catalogue.py"}
+
+
+def test_produced_rules_are_tested_where_they_are_produced() -> None:
+    for rule in RULESET.rules:
+        if rule.check is None:
+            stage = rule.spec.produced_by
+            assert stage in PRODUCED_ELSEWHERE, f"{rule.id}: no case file and no test module for {stage}"
+            text = (ROOT / PRODUCED_ELSEWHERE[stage]).read_text(encoding="utf-8")
+            assert rule.id in text, f"{PRODUCED_ELSEWHERE[stage]} never names {rule.id}"
 
 
 def _all_cases() -> list[Any]:

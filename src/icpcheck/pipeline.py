@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 from icpcheck.engine import RuleSet, evaluate
 from icpcheck.errors import IcpcheckError
 from icpcheck.findings import Finding, ProfileOutcome, Result
-from icpcheck.policy import Policy, apply_waivers, known_rules
+from icpcheck.policy import Policy, apply_waivers
 
 if TYPE_CHECKING:
     from icpcheck.materials import Checklist
@@ -106,7 +106,7 @@ def _evaluate_path(path: Path, ruleset: RuleSet, options: Options) -> ProfileOut
     waivers = profile.waivers
     if waivers:
         lines = {i: loaded.line_of(f"waivers[{i}]") for i in range(len(waivers))}
-        apply_waivers(results, waivers, known_rules(ruleset), options.as_of, options.lang, lines)
+        apply_waivers(results, waivers, ruleset, options.as_of, options.lang, lines)
     if options.policy.skip or options.policy.only:  # findings made in Python too (site, whois, waivers)
         for result in results:
             result.findings = [f for f in result.findings if options.policy.selects(f.rule)]

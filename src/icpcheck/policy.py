@@ -17,12 +17,6 @@ from icpcheck.profile.model import MAX_PATTERN, Waiver
 if TYPE_CHECKING:
     from icpcheck.engine.loader import RuleSet
 
-# Findings about the profile's waivers rather than a catalogue rule.
-WAIVER_RULES = {
-    "waiver.expired": "A waiver in the profile has expired",
-    "waiver.unknown_rule": "A waiver in the profile names an unknown rule",
-}
-
 
 class FailOn(str, Enum):
     """What makes exit code 1. Each level includes the ones before it: never < error < unknown < warning."""
@@ -70,11 +64,11 @@ def _matches(rule_id: str, patterns: Sequence[str]) -> bool:
 
 
 def emitted_rules() -> dict[str, tuple[str, ...]]:
-    """IDs of findings made in Python, not in the rule catalogue: homepage, whois and waiver checks."""
+    """IDs of findings made in Python, not yet in the rule catalogue: homepage and whois checks."""
     from icpcheck.facts.whois import RULE_IDS as whois
     from icpcheck.sitecheck import RULE_IDS as site
 
-    return {"site": site, "whois": whois, "waiver": tuple(WAIVER_RULES)}
+    return {"site": site, "whois": whois}
 
 
 def known_rules(ruleset: RuleSet) -> set[str]:
@@ -142,7 +136,7 @@ _TEXT = {
 def apply_waivers(
     results: list[Result],
     waivers: Sequence[Waiver],
-    known_rules: set[str],
+    ruleset: RuleSet,
     as_of: dt.date,
     lang: str,
     line_of: dict[int, int | None] | None = None,
@@ -152,6 +146,7 @@ def apply_waivers(
     `line_of` maps a waiver's index to its line in the profile, for annotations.
     """
     text = _TEXT[lang]
+    known = known_rules(ruleset)
     uses = [_WaiverUse(w, i) for i, w in enumerate(waivers)]
     lines = line_of or {}
     for result in results:
@@ -166,8 +161,9 @@ def apply_waivers(
                 if expires is not None and expires < as_of:
                     extra.append(
                         _meta(
+                            ruleset,
+                            lang,
                             "waiver.expired",
-                            Severity.WARNING,
                             text["expired"].format(date=expires, rule=finding.rule, reason=use.waiver.reason),
                             text["expired_fix"],
                             f"waivers[{use.index}].expires",
@@ -185,11 +181,12 @@ def apply_waivers(
     if not results:
         return
     for use in uses:
-        if not any(fnmatch.fnmatchcase(r, use.waiver.rule) for r in known_rules):
+        if not any(fnmatch.fnmatchcase(r, use.waiver.rule) for r in known):
             results[-1].findings.append(
                 _meta(
+                    ruleset,
+                    lang,
                     "waiver.unknown_rule",
-                    Severity.WARNING,
                     text["unknown"].format(rule=use.waiver.rule),
                     text["unknown_fix"],
                     f"waivers[{use.index}].rule",
@@ -201,8 +198,9 @@ def apply_waivers(
 
 
 def _meta(
+    ruleset: RuleSet,
+    lang: str,
     rule: str,
-    severity: Severity,
     message: str,
     remediation: str,
     field_: str,
@@ -211,16 +209,7 @@ def _meta(
     expected: object,
     actual: object,
 ) -> Finding:
-    return Finding(
-        rule=rule,
-        status=Status.FAIL,
-        severity=severity,
-        message=message,
-        remediation=remediation,
-        source="profile waivers",
-        field=field_,
-        expected=expected,
-        actual=actual,
-        line=line,
-        title=rule,
-    )
+    from icpcheck.engine.evaluate import produced
+
+    detail = {"field": field_, "expected": expected, "actual": actual, "line": line}
+    return produced(ruleset, rule, Status.FAIL, message, remediation, lang, **detail)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from icpcheck.engine.conditions import Ctx
 from icpcheck.engine.loader import Bilingual, Rule, RuleSet, format_text
@@ -80,6 +81,7 @@ def _evaluate_rule(rule: Rule, ctx: Ctx, province: str | None, lang: str) -> Fin
             return finding
         if gate.value is None:
             return _unknown(finding, gate.field, lang, spec.unknown)
+    assert rule.check is not None, rule.id  # filing and licence rules always have one (RuleSpec)
     out = rule.check.evaluate(ctx, ctx.root, "")
     finding.field, finding.expected, finding.actual = out.field, out.expected, out.actual
     if out.value is None:
@@ -88,6 +90,26 @@ def _evaluate_rule(rule: Rule, ctx: Ctx, province: str | None, lang: str) -> Fin
         finding.status = Status.FAIL
         finding.remediation = format_text(spec.remediation.get(lang), ctx.params, lang)
     return finding
+
+
+def produced(
+    ruleset: RuleSet, rule_id: str, status: Status, message: str, remediation: str, lang: str, **detail: Any
+) -> Finding:
+    """A finding another pipeline stage makes (the rule's `produced_by`): its title, severity and source come
+    from the catalogue, its message and remedy from the stage, which knows the particulars."""
+    rule = ruleset.rule(rule_id)
+    assert rule is not None and rule.spec.produced_by, f"{rule_id} is not a produced rule in the catalogue"
+    spec = rule.spec
+    return Finding(
+        rule=rule_id,
+        status=status,
+        severity=Severity(spec.severity),
+        message=message,
+        remediation=remediation,
+        source=spec.source,
+        title=spec.title.get(lang),
+        **detail,
+    )
 
 
 def _unknown(finding: Finding, field: str | None, lang: str, hint: Bilingual | None) -> Finding:

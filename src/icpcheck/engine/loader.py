@@ -39,19 +39,35 @@ class Bilingual(StrictModel):
         return self.en if lang == "en" else self.zh
 
 
+# Rules of these types are conditions the engine evaluates for a verdict; the others are findings another
+# stage of the pipeline makes (`produced_by`), listed here for their title, severity and source.
+EVALUATED_TYPES = ("filing", "licence")
+
+
 class RuleSpec(StrictModel):
     id: str = Field(pattern=RULE_ID)
-    type: Literal["filing", "licence"]
+    type: Literal["filing", "licence", "waiver"]
     severity: Literal["error", "warning", "info"]
     title: Bilingual
     message: Bilingual
     remediation: Bilingual
     source: str = Field(min_length=1)
     applies: dict[str, Any] | None = None
-    check: dict[str, Any]
+    check: dict[str, Any] | None = None  # required for filing and licence rules
+    produced_by: Literal["waivers"] | None = None  # the pipeline stage that makes this finding (no check)
     provinces: list[str] | None = None  # limit the rule to these provinces (pinyin keys)
     doc: Bilingual | None = None  # longer explanation for `rules show` and the catalogue
     unknown: Bilingual | None = None  # where to find the data when it is missing (added to the remedy)
+
+    @model_validator(mode="after")
+    def _check_or_producer(self) -> RuleSpec:
+        if (self.type in EVALUATED_TYPES) != (self.check is not None):
+            raise ValueError(f"a {self.type} rule {'needs' if self.check is None else 'has no'} 'check'")
+        if (self.check is None) != (self.produced_by is not None):
+            raise ValueError("a rule has either a 'check' or 'produced_by' (the stage that makes it)")
+        if self.check is None and (self.applies or self.provinces or self.unknown):
+            raise ValueError("'applies', 'provinces' and 'unknown' belong to rules with a 'check'")
+        return self
 
 
 class RuleFileSpec(StrictModel):
@@ -122,7 +138,7 @@ class ParamFileSpec(StrictModel):
 class Rule:
     spec: RuleSpec
     applies: Node | None
-    check: Node
+    check: Node | None  # None: a finding made by another pipeline stage (spec.produced_by)
     file: str
     line: int | None
 
@@ -176,7 +192,7 @@ def load_ruleset(directory: Path | str | None = None) -> RuleSet:
             named[name] = compile_at(raw, source, ("conditions", name), "")
         for i, rule in enumerate(spec.rules):
             applies = compile_at(rule.applies, source, ("rules", i), "applies") if rule.applies else None
-            check = compile_at(rule.check, source, ("rules", i), "check")
+            check = compile_at(rule.check, source, ("rules", i), "check") if rule.check is not None else None
             rules.append(Rule(rule, applies, check, source.name, source.line_of(("rules", i))))
     _cross_check(rules, named, national, base)
     return RuleSet(rules, named, national, overrides, base)

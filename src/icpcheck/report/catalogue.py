@@ -8,7 +8,7 @@ from typing import Any
 from icpcheck.engine.loader import Rule, RuleSet, format_text
 from icpcheck.sources import cite, source_refs
 
-_TYPE = {"filing": "备案 filing", "licence": "许可证 licence"}
+_TYPE = {"filing": "备案 filing", "licence": "许可证 licence", "waiver": "豁免 waiver"}
 
 
 def _title(rule: Rule, ruleset: RuleSet, lang: str) -> str:
@@ -69,7 +69,9 @@ def rule_detail(rule: Rule, ruleset: RuleSet, province: str | None, lang: str) -
 
     spec = rule.spec
     params = ruleset.params_for(province, _today())
-    used = sorted(rule.check.params() | (rule.applies.params() if rule.applies else set()))
+    used = sorted(
+        (rule.check.params() if rule.check else set()) | (rule.applies.params() if rule.applies else set())
+    )
     out = [
         f"{spec.id}  ({_TYPE[spec.type]}, {spec.severity})",
         f"  {format_text(spec.title.get(lang), params, lang)}",
@@ -88,7 +90,10 @@ def rule_detail(rule: Rule, ruleset: RuleSet, province: str | None, lang: str) -
             out.append(f"  {name} = {params[name]!r}    [{cite(p.source)}]")
     if spec.applies:
         out += ["applies when:", _indent(yaml.safe_dump(spec.applies, allow_unicode=True, sort_keys=False))]
-    out += ["check:", _indent(yaml.safe_dump(spec.check, allow_unicode=True, sort_keys=False))]
+    if spec.produced_by:
+        out.append(f"produced by: the {spec.produced_by} stage of the pipeline (no condition)")
+    else:
+        out += ["check:", _indent(yaml.safe_dump(spec.check, allow_unicode=True, sort_keys=False))]
     return "\n".join(out) + "\n"
 
 

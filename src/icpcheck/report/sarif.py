@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 
 from icpcheck import __version__
 from icpcheck.findings import Finding, Severity, Status
-from icpcheck.policy import WAIVER_RULES as META_RULES
 
 if TYPE_CHECKING:
     from icpcheck.findings import ProfileOutcome
@@ -56,15 +55,6 @@ class SarifWriter:
                     },
                     "defaultConfiguration": {"level": _LEVEL[Severity(spec.severity)]},
                     "properties": {"tags": ["icp", spec.type]},
-                }
-            )
-        for rule_id, text in META_RULES.items():
-            rules.append(
-                {
-                    "id": rule_id,
-                    "name": rule_id.replace(".", "_"),
-                    "shortDescription": {"text": text},
-                    "defaultConfiguration": {"level": "warning"},
                 }
             )
         self.index = {str(r["id"]): i for i, r in enumerate(rules)}

@@ -1,0 +1,89 @@
+"""One catalogue: every finding ID the tool can emit is a rule in rules/, with its title, severity and source.
+
+Findings are built in three ways: the engine evaluates a catalogue rule (its ID comes from the rule), another
+pipeline stage makes a finding whose metadata comes from the catalogue (`engine.evaluate.produced`), or —
+still — a module builds a `Finding` itself. The last kind is found by reading the source: a literal rule ID
+handed to `Finding(...)` or `produced(...)` must be in the catalogue, and the few modules still building
+findings themselves are listed in PENDING with the IDs they emit (the list may only shrink).
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from conftest import ROOT
+from icpcheck.engine import load_ruleset
+from icpcheck.policy import emitted_rules
+
+CLI = Callable[..., tuple[int, str, str]]
+CATALOGUE = {r.id for r in load_ruleset().rules}
+
+# Families whose findings are still built in Python with their own titles (issue 18: to move last, after the
+# site-check and whois work of other branches has landed). Nothing may be added here.
+PENDING = {"site", "whois"}
+
+
+def _calls(name: str) -> list[tuple[str, int, ast.expr | None]]:
+    """(file, line, rule argument) of every call of `name` in src/."""
+    found = []
+    for path in sorted((ROOT / "src" / "icpcheck").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "id", getattr(node.func, "attr", None)) == name
+            ):
+                rule = next((k.value for k in node.keywords if k.arg in ("rule", "rule_id")), None)
+                if rule is None and node.args:
+                    rule = node.args[1] if name == "produced" else node.args[0]
+                found.append((f"{path.relative_to(ROOT)}:{node.lineno}", node.lineno, rule))
+    return found
+
+
+def test_literal_ids_given_to_findings_are_in_the_catalogue() -> None:
+    missing = [
+        f"{where}: {arg.value}"
+        for fn in ("Finding", "produced", "_meta")
+        for where, _, arg in _calls(fn)
+        if isinstance(arg, ast.Constant)
+        and isinstance(arg.value, str)
+        and arg.value not in CATALOGUE
+        and not arg.value.startswith(tuple(f"{f}." for f in ("site", "domain")))  # PENDING families
+    ]
+    assert not missing, "finding IDs not in the catalogue:\n" + "\n".join(missing)
+
+
+def test_only_pending_families_emit_ids_outside_the_catalogue() -> None:
+    outside = {family for family, ids in emitted_rules().items() if set(ids) - CATALOGUE}
+    assert outside <= PENDING, f"{sorted(outside - PENDING)} emit IDs the catalogue does not list"
+
+
+def test_waiver_findings_take_title_severity_and_source_from_the_catalogue(cli: CLI, tmp_path: Path) -> None:
+    profile = (ROOT / "examples" / "beijing-licence-gaps.yaml").read_text(encoding="utf-8")
+    profile += "\nwaivers:\n  - {rule: licence.*, reason: x, expires: 2020-01-01}\n"
+    profile += "  - {rule: nope.rule, reason: y}\n"
+    path = tmp_path / "p.yaml"
+    path.write_text(profile, encoding="utf-8")
+    _, out, _ = cli("eligibility", path, "-f", "json", "--as-of", "2026-11-22")
+    findings = [
+        f for r in json.loads(out)["results"] for f in r["findings"] if f["rule"].startswith("waiver.")
+    ]
+    assert {f["rule"] for f in findings} == {"waiver.expired", "waiver.unknown_rule"}
+    assert all(f["source"].startswith("icpcheck docs/ci.md") and f["sources"] for f in findings)
+    _, text, _ = cli("eligibility", path, "--as-of", "2026-11-22", "--lang", "en")
+    assert "waiver.expired A waiver in the profile has expired" in text
+    _, sarif, _ = cli("eligibility", path, "-f", "sarif", "--as-of", "2026-11-22")
+    rules = {r["id"]: r for r in json.loads(sarif)["runs"][0]["tool"]["driver"]["rules"]}
+    assert rules["waiver.unknown_rule"]["help"]["text"] and rules["waiver.expired"][
+        "defaultConfiguration"
+    ] == {"level": "warning"}
+    _, out, _ = cli("eligibility", path, "--skip", "waiver.*", "-f", "json", "--as-of", "2026-11-22")
+    assert '"waiver.' not in out
+
+
+def test_rules_list_shows_the_waiver_findings(cli: CLI) -> None:
+    _, out, _ = cli("rules", "list", "-f", "json")
+    ids = {r["id"] for r in json.loads(out)}
+    assert {"waiver.expired", "waiver.unknown_rule"} <= ids
