@@ -139,7 +139,7 @@ def enrich(
         from icpcheck.facts.whois import lookup_many
 
         facts = lookup_many([d.name for d in profile.domains or []], **options.whois)
-        extra += from_whois(profile, facts, options.lang)
+        extra += from_whois(profile, facts, ruleset, options.lang)
         holders = [f.holder for f in facts]
     if options.site is not None:
         profile, found = _site(profile, ruleset, options)

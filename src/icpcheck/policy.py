@@ -63,16 +63,20 @@ def _matches(rule_id: str, patterns: Sequence[str]) -> bool:
     return any(fnmatch.fnmatchcase(rule_id, p) for p in patterns)
 
 
-def emitted_rules() -> dict[str, tuple[str, ...]]:
-    """IDs of findings made in Python, not yet in the rule catalogue: homepage and whois checks."""
-    from icpcheck.facts.whois import RULE_IDS as whois
+def emitted_rules(ruleset: RuleSet) -> dict[str, tuple[str, ...]]:
+    """IDs of the findings a pipeline stage makes (whois, waivers: `produced_by` in the catalogue), and of
+    the homepage checks, not yet in the catalogue."""
     from icpcheck.sitecheck import RULE_IDS as site
 
-    return {"site": site, "whois": whois}
+    out: dict[str, tuple[str, ...]] = {"site": site}
+    for rule in ruleset.rules:
+        if rule.spec.produced_by:
+            out[rule.spec.produced_by] = (*out.get(rule.spec.produced_by, ()), rule.id)
+    return out
 
 
 def known_rules(ruleset: RuleSet) -> set[str]:
-    return {r.id for r in ruleset.rules}.union(*emitted_rules().values())
+    return {r.id for r in ruleset.rules}.union(*emitted_rules(ruleset).values())
 
 
 def check_patterns(option: str, patterns: Sequence[str], known: Collection[str], file: str | None) -> None:

@@ -144,7 +144,7 @@ def eligibility(
         for name, given in (("only", only), ("skip", skip)):
             origin = (f"--{name}", None) if given else (f"{name}:", str(found[0]) if found else None)
             check_patterns(origin[0], getattr(policy, name), known, origin[1])
-        emitted = emitted_rules()
+        emitted = emitted_rules(ruleset)
         producing = [*(emitted["site"] if site else ()), *(emitted["whois"] if whois else ())]
         types = selected_types(policy, ruleset, types, producing)
     options = Options(

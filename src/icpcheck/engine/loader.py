@@ -46,7 +46,7 @@ EVALUATED_TYPES = ("filing", "licence")
 
 class RuleSpec(StrictModel):
     id: str = Field(pattern=RULE_ID)
-    type: Literal["filing", "licence", "waiver"]
+    type: Literal["filing", "licence", "waiver", "domain"]
     severity: Literal["error", "warning", "info"]
     title: Bilingual
     message: Bilingual
@@ -54,7 +54,9 @@ class RuleSpec(StrictModel):
     source: str = Field(min_length=1)
     applies: dict[str, Any] | None = None
     check: dict[str, Any] | None = None  # required for filing and licence rules
-    produced_by: Literal["waivers"] | None = None  # the pipeline stage that makes this finding (no check)
+    produced_by: Literal["waivers", "whois"] | None = (
+        None  # the pipeline stage that makes this finding (no check)
+    )
     provinces: list[str] | None = None  # limit the rule to these provinces (pinyin keys)
     doc: Bilingual | None = None  # longer explanation for `rules show` and the catalogue
     unknown: Bilingual | None = None  # where to find the data when it is missing (added to the remedy)

@@ -22,11 +22,14 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from icpcheck.textsafe import printable
 
-RULE_IDS = ("domain.whois", "domain.whois_conflict")  # the findings `enrich` emits (for --only/--skip)
+if TYPE_CHECKING:
+    from icpcheck.engine import RuleSet
+    from icpcheck.findings import Finding
+
 MAX_REPLY = 256 * 1024
 MAX_CACHE_FILE = 64 * 1024  # a cache entry is about 300 bytes; larger files are not ours
 CACHE_TTL = 24 * 3600
@@ -340,9 +343,11 @@ _UNAVAILABLE = {
 }
 
 
-def enrich(profile: Any, facts: list[DomainFacts], lang: str = "zh") -> list[Any]:
-    """Fill the profile's missing domain facts from whois; return findings for conflicts and failures."""
-    from icpcheck.findings import Finding, Severity, Status
+def enrich(profile: Any, facts: list[DomainFacts], ruleset: RuleSet, lang: str = "zh") -> list[Finding]:
+    """Fill the profile's missing domain facts from whois (it changes `profile`: hand it a copy); return
+    findings for conflicts and failures, their title, severity and source from the catalogue (domain.yaml)."""
+    from icpcheck.engine.evaluate import produced
+    from icpcheck.findings import Status
 
     by_name = {f.name: f for f in facts}
     findings: list[Finding] = []
@@ -354,17 +359,9 @@ def enrich(profile: Any, facts: list[DomainFacts], lang: str = "zh") -> list[Any
             # A note, never a verdict: the facts the profile states stand, and the rules that need a fact
             # neither the profile nor whois gave are unknown on their own.
             message, fix = _UNAVAILABLE[lang]
+            text = message.format(name=fact.name, reason=fact.error)
             findings.append(
-                Finding(
-                    "domain.whois",
-                    Status.SKIP,
-                    Severity.INFO,
-                    message.format(name=fact.name, reason=fact.error),
-                    fix,
-                    "whois",
-                    field=f"domains[{i}]",
-                    title="whois",
-                )
+                produced(ruleset, "domain.whois", Status.SKIP, text, fix, lang, field=f"domains[{i}]")
             )
             continue
         for attr in ("registered", "expires", "registrar", "holder"):
@@ -375,18 +372,9 @@ def enrich(profile: Any, facts: list[DomainFacts], lang: str = "zh") -> list[Any
                 setattr(domain, attr, theirs)  # pydantic records the field as set: rules now see it
             elif str(mine).strip().lower() != str(theirs).strip().lower():
                 message, fix = _CONFLICT[lang]
+                text = message.format(field=f"domains[{i}].{attr}", mine=mine, theirs=theirs)
+                detail = {"field": f"domains[{i}].{attr}", "expected": str(theirs), "actual": str(mine)}
                 findings.append(
-                    Finding(
-                        "domain.whois_conflict",
-                        Status.FAIL,
-                        Severity.WARNING,
-                        message.format(field=f"domains[{i}].{attr}", mine=mine, theirs=theirs),
-                        fix,
-                        "whois (seed 004: 以从域名注册服务机构中查询的结果为准)",
-                        field=f"domains[{i}].{attr}",
-                        expected=str(theirs),
-                        actual=str(mine),
-                        title="whois conflict",
-                    )
+                    produced(ruleset, "domain.whois_conflict", Status.FAIL, text, fix, lang, **detail)
                 )
     return findings

@@ -8,7 +8,12 @@ from typing import Any
 from icpcheck.engine.loader import Rule, RuleSet, format_text
 from icpcheck.sources import cite, source_refs
 
-_TYPE = {"filing": "备案 filing", "licence": "许可证 licence", "waiver": "豁免 waiver"}
+_TYPE = {
+    "filing": "备案 filing",
+    "licence": "许可证 licence",
+    "waiver": "豁免 waiver",
+    "domain": "域名 domain",
+}
 
 
 def _title(rule: Rule, ruleset: RuleSet, lang: str) -> str:
