@@ -13,7 +13,6 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from icpcheck.data import rules_dir
 from icpcheck.engine.conditions import Ctx
 from icpcheck.engine.loader import Bilingual, RuleSet, StrictModel, compile_at, format_text, load_spec
 from icpcheck.profile.model import Profile
@@ -91,7 +90,7 @@ _OPEN = {"zh": "待确认：", "en": "Undecided: "}
 
 
 def classify(profile: Profile, ruleset: RuleSet, as_of: dt.date, lang: str = "zh") -> list[Conclusion]:
-    path = rules_dir() / "guidance" / "classify.yaml"
+    path = ruleset.directory / "guidance" / "classify.yaml"  # the bundled rules, or --rules DIR
     spec, source = load_spec(path, ClassifyFile)
     params = ruleset.params_for(profile.company.province, as_of)
     ctx = Ctx(profile, params, as_of, ruleset.named)

@@ -176,7 +176,7 @@ def tailor(
     day = as_of or dt.date.today()
     ctx = Ctx(profile, ruleset.params_for(province, day), day, ruleset.named)
     items = []
-    for material in load_catalogue():
+    for material in load_catalogue(ruleset.directory):
         spec = material.spec
         if material.type != kind or not _in_scope(spec, province, entity):
             continue
@@ -185,7 +185,7 @@ def tailor(
             items.append(item)
     general = [
         GeneralNote(g.id, g.text.get(lang), cite(g.source))
-        for g in load_general(kind)
+        for g in load_general(kind, ruleset.directory)
         if not g.entities or entity in g.entities
     ]
     return Checklist(kind, province, entity, items, general)

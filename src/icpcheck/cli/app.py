@@ -9,6 +9,7 @@ import io
 import os
 import sys
 from enum import Enum
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -91,6 +92,14 @@ PathsArgument = Annotated[
     list[str],
     typer.Argument(
         help="Profile files, folders (searched for *.yaml/*.yml) or glob patterns.", show_default=False
+    ),
+]
+RulesOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--rules",
+        metavar="DIR",
+        help="Rules directory: a custom or amended copy of the bundled rules (default: the bundled rules).",
     ),
 ]
 OutputOption = Annotated[

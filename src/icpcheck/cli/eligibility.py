@@ -20,6 +20,7 @@ from icpcheck.cli.app import (
     Lang,
     OutputOption,
     PathsArgument,
+    RulesOption,
     app,
     default_lang,
     parse_date,
@@ -77,6 +78,7 @@ def eligibility(
         Format | None, typer.Option("--format", "-f", help="Output format [default: text].")
     ] = None,
     output: OutputOption = None,
+    rules: RulesOption = None,
     fail_on: Annotated[
         FailOnChoice | None,
         typer.Option(help="What makes exit code 1: never < error < unknown < warning [default: unknown]."),
@@ -137,7 +139,7 @@ def eligibility(
     level = fail_on.value if fail_on else conf.get("fail_on", "unknown")
     where = province or conf.get("province")
     policy = Policy(tuple(skip or conf.get("skip", [])), tuple(only or conf.get("only", [])), FailOn(level))
-    ruleset = load_ruleset()
+    ruleset = load_ruleset(rules)
     types: tuple[str, ...] = ("filing", "licence") if kind == "all" else (kind,)
     if policy.skip or policy.only:
         known = known_rules(ruleset)

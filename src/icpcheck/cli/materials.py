@@ -8,7 +8,17 @@ from typing import Annotated
 
 import typer
 
-from icpcheck.cli.app import AsOfOption, Entity, Kind, Lang, OutputOption, app, default_lang, parse_date
+from icpcheck.cli.app import (
+    AsOfOption,
+    Entity,
+    Kind,
+    Lang,
+    OutputOption,
+    RulesOption,
+    app,
+    default_lang,
+    parse_date,
+)
 
 
 class MaterialsFormat(str, Enum):
@@ -35,6 +45,7 @@ def materials(
         MaterialsFormat, typer.Option("--format", "-f", help="Output format.")
     ] = MaterialsFormat.text,
     output: OutputOption = None,
+    rules: RulesOption = None,
     as_of: AsOfOption = None,
     lang: Annotated[Lang | None, typer.Option("--lang", help="Language (default: locale, else zh).")] = None,
     show_pii: Annotated[
@@ -62,7 +73,7 @@ def materials(
         type_.value,
         key,
         kind,
-        load_ruleset(),
+        load_ruleset(rules),
         profile=loaded.profile if loaded else None,
         as_of=parse_date(as_of),
         lang=language,

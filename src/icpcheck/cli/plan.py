@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from icpcheck.cli.app import AsOfOption, Kind, Lang, app, default_lang, parse_date
+from icpcheck.cli.app import AsOfOption, Kind, Lang, RulesOption, app, default_lang, parse_date
 
 
 class SimpleFormat(str, Enum):
@@ -27,6 +27,7 @@ def classify(
     format_: FormatOpt = SimpleFormat.text,
     as_of: AsOfOption = None,
     lang: LangOpt = None,
+    rules: RulesOption = None,
 ) -> None:
     """Explain what the service needs: filing only or licence, news licence, pre-approvals, other filings."""
     import json
@@ -37,7 +38,7 @@ def classify(
 
     loaded = load_profile(profile)
     language = (lang or default_lang()).value
-    conclusions = run_classify(loaded.profile, load_ruleset(), parse_date(as_of), language)
+    conclusions = run_classify(loaded.profile, load_ruleset(rules), parse_date(as_of), language)
     if format_ is SimpleFormat.json:
         typer.echo(
             json.dumps(

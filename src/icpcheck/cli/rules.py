@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from icpcheck.cli.app import LangOption, app, default_lang
+from icpcheck.cli.app import LangOption, RulesOption, app, default_lang
 
 rules_app = typer.Typer(help="List, show and validate the rules.", no_args_is_help=True)
 app.add_typer(rules_app, name="rules")
@@ -25,20 +25,21 @@ def list_rules(
     type_: Annotated[str | None, typer.Option("--type", "-t", help="Only filing or licence rules.")] = None,
     format_: Annotated[ListFormat, typer.Option("--format", "-f", help="Output format.")] = ListFormat.text,
     lang: LangOption = None,
+    rules: RulesOption = None,
 ) -> None:
     """List every rule with its ID, type, severity and title."""
     from icpcheck.engine import load_ruleset
     from icpcheck.report.catalogue import catalogue_json, catalogue_markdown, catalogue_text
 
-    ruleset = load_ruleset()
+    ruleset = load_ruleset(rules)
     language = (lang or default_lang()).value
-    rules = [r for r in ruleset.rules if type_ is None or r.spec.type == type_]
+    selected = [r for r in ruleset.rules if type_ is None or r.spec.type == type_]
     render = {
         ListFormat.text: catalogue_text,
         ListFormat.json: catalogue_json,
         ListFormat.markdown: catalogue_markdown,
     }[format_]
-    typer.echo(render(rules, ruleset, language), nl=False)
+    typer.echo(render(selected, ruleset, language), nl=False)
 
 
 @rules_app.command("show")
@@ -48,6 +49,7 @@ def show_rule(
         str | None, typer.Option(help="Show the parameters in force in this province.")
     ] = None,
     lang: LangOption = None,
+    rules: RulesOption = None,
 ) -> None:
     """Show one rule: requirement, remedy, source, condition and the parameters it uses."""
     import difflib
@@ -57,7 +59,7 @@ def show_rule(
     from icpcheck.provinces import resolve_province
     from icpcheck.report.catalogue import rule_detail
 
-    ruleset = load_ruleset()
+    ruleset = load_ruleset(rules)
     rule = ruleset.rule(rule_id)
     if rule is None:
         close = difflib.get_close_matches(rule_id, [r.id for r in ruleset.rules], n=1)

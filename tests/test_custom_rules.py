@@ -1,0 +1,61 @@
+"""--rules DIR: eligibility, materials, classify and rules read a custom or amended copy of the rules."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import yaml
+
+from conftest import EXAMPLES, ROOT
+
+CLI = Callable[..., tuple[int, str, str]]
+PROFILE = EXAMPLES / "beijing-licence-eligible.yaml"
+
+CUSTOM = """
+rules:
+  - id: licence.house_rule
+    type: licence
+    severity: error
+    title: {zh: 本所内部规则, en: Our house rule}
+    message: {zh: 公司名称须为"nobody", en: The company must be called nobody}
+    remediation: {zh: 改名, en: Rename it}
+    source: "our own practice"
+    check: {field: company.name, op: eq, value: nobody}
+"""
+
+
+def _amended(tmp_path: Path) -> Path:
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", rules)
+    (rules / "custom.yaml").write_text(CUSTOM, encoding="utf-8")
+    for path, key in (
+        (rules / "materials" / "licence.yaml", "items"),
+        (rules / "guidance" / "classify.yaml", "conclusions"),
+    ):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data[key][0]["title"]["en"] = f"Amended {key} title"
+        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return rules
+
+
+def test_every_command_reads_the_rules_directory_given(cli: CLI, tmp_path: Path) -> None:
+    rules = _amended(tmp_path)
+    as_of = ("--as-of", "2026-11-22")
+    code, out, _ = cli("eligibility", PROFILE, "-f", "json", *as_of, "--rules", rules)
+    found = {f["rule"]: f for r in json.loads(out)["results"] for f in r["findings"]}
+    assert code == 1 and found["licence.house_rule"]["status"] == "fail"
+    code, out, _ = cli("eligibility", PROFILE, "-f", "json", *as_of)
+    assert code == 0 and "licence.house_rule" not in out  # the bundled rules by default
+    _, out, _ = cli("rules", "list", "-f", "json", "--rules", rules)
+    assert "licence.house_rule" in {r["id"] for r in json.loads(out)}
+    code, out, _ = cli("rules", "show", "licence.house_rule", "--lang", "en", "--rules", rules)
+    assert code == 0 and "Our house rule" in out
+    _, out, _ = cli("materials", "-t", "licence", "--lang", "en", *as_of, "--rules", rules)
+    assert "Amended items title" in out
+    _, out, _ = cli("classify", PROFILE, "--lang", "en", *as_of, "--rules", rules)
+    assert "Amended conclusions title" in out
+    _, out, _ = cli("classify", PROFILE, "--lang", "en", *as_of)
+    assert "Amended" not in out
