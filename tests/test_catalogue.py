@@ -110,3 +110,11 @@ def test_whois_findings_take_title_severity_and_source_from_the_catalogue() -> N
         assert spec is not None
         assert finding.title == spec.spec.title.en and finding.severity.value == spec.spec.severity
         assert finding.source == spec.spec.source
+
+
+def test_tags_select_the_produced_findings() -> None:
+    from icpcheck.policy import expand_patterns
+
+    ruleset = load_ruleset()
+    assert expand_patterns("--only", ["tag:whois"], ruleset) == ("domain.whois", "domain.whois_conflict")
+    assert expand_patterns("--skip", ["tag:waivers", "licence.*"], ruleset)[-1] == "licence.*"

@@ -24,6 +24,8 @@ rules:
     remediation: {zh: 改名, en: Rename it}
     source: "our own practice"
     check: {field: company.name, op: eq, value: nobody}
+    tags: [house]
+    aliases: [licence.old_house_rule]  # its ID before a rename
 """
 
 
@@ -59,3 +61,32 @@ def test_every_command_reads_the_rules_directory_given(cli: CLI, tmp_path: Path)
     assert "Amended conclusions title" in out
     _, out, _ = cli("classify", PROFILE, "--lang", "en", *as_of)
     assert "Amended" not in out
+
+
+def test_tags_select_and_aliases_keep_former_ids_working(cli: CLI, tmp_path: Path) -> None:
+    rules = _amended(tmp_path)
+    run = ("eligibility", PROFILE, "-f", "json", "--as-of", "2026-11-22", "--rules", rules)
+    _, out, _ = cli(*run, "--only", "tag:house")
+    assert [f["rule"] for r in json.loads(out)["results"] for f in r["findings"]] == ["licence.house_rule"]
+    code, out, _ = cli(*run, "--skip", "licence.old_house_rule")  # the former ID still skips it
+    assert code == 0 and "licence.house_rule" not in out
+    profile = tmp_path / "p.yaml"
+    text = PROFILE.read_text(encoding="utf-8")
+    profile.write_text(
+        text + "waivers:\n  - {rule: licence.old_house_rule, reason: agreed}\n", encoding="utf-8"
+    )
+    code, out, _ = cli("eligibility", profile, "-f", "json", "--as-of", "2026-11-22", "--rules", rules)
+    found = {f["rule"]: f for r in json.loads(out)["results"] for f in r["findings"]}
+    assert (
+        code == 0 and found["licence.house_rule"]["status"] == "waived" and "waiver.unknown_rule" not in found
+    )
+    code, _, err = cli(*run, "--only", "tag:nope")
+    assert code == 2 and "no rule has this tag" in err and "house" in err
+
+
+def test_a_rule_alias_may_not_be_a_rule_id(cli: CLI, tmp_path: Path) -> None:
+    rules = _amended(tmp_path)
+    custom = rules / "custom.yaml"
+    custom.write_text(custom.read_text(encoding="utf-8").replace("licence.old_house_rule", "licence.capital"))
+    code, _, err = cli("rules", "validate", rules)
+    assert code == 2 and "alias 'licence.capital' is already a rule ID" in err

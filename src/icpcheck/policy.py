@@ -79,6 +79,26 @@ def known_rules(ruleset: RuleSet) -> set[str]:
     return {r.id for r in ruleset.rules}.union(*emitted_rules(ruleset).values())
 
 
+def expand_patterns(option: str, patterns: Sequence[str], ruleset: RuleSet) -> tuple[str, ...]:
+    """`tag:NAME` becomes the IDs of the rules tagged NAME; a former ID (a rule's alias) its current one."""
+    from icpcheck.errors import UsageError
+
+    aliases = ruleset.aliases()
+    out: list[str] = []
+    for pattern in patterns:
+        if not isinstance(pattern, str):
+            out.append(pattern)  # refused by Policy with the option's name
+        elif pattern.startswith("tag:"):
+            ids = ruleset.tagged(pattern.removeprefix("tag:"))
+            if not ids:
+                tags = sorted({t for r in ruleset.rules for t in r.spec.tags})
+                raise UsageError(f"{option} {pattern!r}: no rule has this tag (tags: {', '.join(tags)})")
+            out.extend(ids)
+        else:
+            out.append(aliases.get(pattern, pattern))
+    return tuple(out)
+
+
 def check_patterns(option: str, patterns: Sequence[str], known: Collection[str], file: str | None) -> None:
     """A pattern that matches no rule is a typo that would silently check nothing (or skip nothing)."""
     from icpcheck.errors import UsageError
@@ -151,13 +171,14 @@ def apply_waivers(
     """
     text = _TEXT[lang]
     known = known_rules(ruleset)
+    aliases = ruleset.aliases()
     uses = [_WaiverUse(w, i) for i, w in enumerate(waivers)]
     lines = line_of or {}
     for result in results:
         extra: list[Finding] = []
         for finding in result.findings:
             for use in uses:
-                if not fnmatch.fnmatchcase(finding.rule, use.waiver.rule):
+                if not fnmatch.fnmatchcase(finding.rule, aliases.get(use.waiver.rule, use.waiver.rule)):
                     continue
                 if finding.status not in (Status.FAIL, Status.UNKNOWN):
                     continue
@@ -185,7 +206,7 @@ def apply_waivers(
     if not results:
         return
     for use in uses:
-        if not any(fnmatch.fnmatchcase(r, use.waiver.rule) for r in known):
+        if not any(fnmatch.fnmatchcase(r, aliases.get(use.waiver.rule, use.waiver.rule)) for r in known):
             results[-1].findings.append(
                 _meta(
                     ruleset,

@@ -126,7 +126,15 @@ def eligibility(
     from icpcheck.engine import load_ruleset
     from icpcheck.outfile import open_output
     from icpcheck.pipeline import Options
-    from icpcheck.policy import FailOn, Policy, check_patterns, emitted_rules, known_rules, selected_types
+    from icpcheck.policy import (
+        FailOn,
+        Policy,
+        check_patterns,
+        emitted_rules,
+        expand_patterns,
+        known_rules,
+        selected_types,
+    )
     from icpcheck.provinces import resolve_province
     from icpcheck.report.text import TextWriter
     from icpcheck.report.writers import WriterContext, make_writer
@@ -138,8 +146,12 @@ def eligibility(
     language = lang.value if lang else conf.get("lang", default_lang().value)
     level = fail_on.value if fail_on else conf.get("fail_on", "unknown")
     where = province or conf.get("province")
-    policy = Policy(tuple(skip or conf.get("skip", [])), tuple(only or conf.get("only", [])), FailOn(level))
     ruleset = load_ruleset(rules)
+    policy = Policy(
+        expand_patterns("--skip", skip or conf.get("skip", []), ruleset),
+        expand_patterns("--only", only or conf.get("only", []), ruleset),
+        FailOn(level),
+    )
     types: tuple[str, ...] = ("filing", "licence") if kind == "all" else (kind,)
     if policy.skip or policy.only:
         known = known_rules(ruleset)

@@ -23,6 +23,7 @@ from icpcheck.errors import RuleFileError
 from icpcheck.yamlio import LoadedYaml, dotted, load_yaml_file, parse_dotted
 
 RULE_ID = r"^[a-z][a-z0-9_]*\.[a-z0-9_.]+$"
+TAG = r"[a-z][a-z0-9_-]*"
 PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_.]*)\}")
 NOT_RULE_FILES = {"provinces.yaml", "ledger.yaml", "sources.yaml"}  # see icpcheck.ledger, icpcheck.sources
 
@@ -60,6 +61,18 @@ class RuleSpec(StrictModel):
     provinces: list[str] | None = None  # limit the rule to these provinces (pinyin keys)
     doc: Bilingual | None = None  # longer explanation for `rules show` and the catalogue
     unknown: Bilingual | None = None  # where to find the data when it is missing (added to the remedy)
+    tags: list[str] = Field(default_factory=list)  # to select by: --only tag:whois
+    aliases: list[str] = Field(default_factory=list)  # former IDs: --skip/--only and waivers still name it
+
+    @model_validator(mode="after")
+    def _tags_and_aliases(self) -> RuleSpec:
+        for tag in self.tags:
+            if not re.fullmatch(TAG, tag):
+                raise ValueError(f"tag {tag!r}: lower-case letters, digits, '_' and '-'")
+        for alias in self.aliases:
+            if not re.fullmatch(RULE_ID, alias) or alias == self.id:
+                raise ValueError(f"alias {alias!r}: a former rule ID (family.name), not this one")
+        return self
 
     @model_validator(mode="after")
     def _check_or_producer(self) -> RuleSpec:
@@ -160,6 +173,13 @@ class RuleSet:
 
     def rule(self, rule_id: str) -> Rule | None:
         return next((r for r in self.rules if r.id == rule_id), None)
+
+    def aliases(self) -> dict[str, str]:
+        """Former rule ID -> its rule's current ID."""
+        return {alias: r.id for r in self.rules for alias in r.spec.aliases}
+
+    def tagged(self, tag: str) -> list[str]:
+        return [r.id for r in self.rules if tag in r.spec.tags]
 
     def param_spec(self, name: str, province: str | None) -> ParamSpec:
         layer = self.overrides.get(province or "", {})
@@ -289,6 +309,11 @@ def _cross_check(
         if rule.id in seen:
             raise _rule_error(rule, f"duplicate rule id (also in {seen[rule.id].file})")
         seen[rule.id] = rule
+    for rule in rules:
+        for alias in rule.spec.aliases:
+            if alias in seen or sum(alias in r.spec.aliases for r in rules) > 1:
+                raise _rule_error(rule, f"alias {alias!r} is already a rule ID or another rule's alias")
+    for rule in rules:
         nodes = [n for n in (rule.applies, rule.check) if n is not None]
         for node in nodes:
             for name in node.uses() - named.keys():

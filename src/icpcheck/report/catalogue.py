@@ -46,6 +46,9 @@ def catalogue_json(rules: list[Rule], ruleset: RuleSet, lang: str) -> str:
             "source": cite(r.spec.source),
             "sources": source_refs(r.spec.source),
             "provinces": r.spec.provinces,
+            "tags": r.spec.tags,
+            "aliases": r.spec.aliases,
+            "produced_by": r.spec.produced_by,
         }
         for r in rules
     ]
