@@ -163,7 +163,7 @@ def _site(profile: Profile, ruleset: RuleSet, options: Options) -> tuple[Profile
 
     province = options.province or profile.company.province
     identity = "licence" in options.types and identity_required(ruleset, province, options.as_of)
-    findings = check_page(options.site, profile, options.lang, identity=identity)
+    findings = check_page(options.site, profile, ruleset, options.lang, identity=identity)
     service = profile.service or Service()
     flags = (service.homepage.model_dump(exclude_unset=True) if service.homepage else {}) | homepage_facts(
         findings

@@ -64,11 +64,8 @@ def _matches(rule_id: str, patterns: Sequence[str]) -> bool:
 
 
 def emitted_rules(ruleset: RuleSet) -> dict[str, tuple[str, ...]]:
-    """IDs of the findings a pipeline stage makes (whois, waivers: `produced_by` in the catalogue), and of
-    the homepage checks, not yet in the catalogue."""
-    from icpcheck.sitecheck import RULE_IDS as site
-
-    out: dict[str, tuple[str, ...]] = {"site": site}
+    """IDs of the findings a pipeline stage makes (site, whois, waivers: `produced_by` in the catalogue)."""
+    out: dict[str, tuple[str, ...]] = {}
     for rule in ruleset.rules:
         if rule.spec.produced_by:
             out[rule.spec.produced_by] = (*out.get(rule.spec.produced_by, ()), rule.id)

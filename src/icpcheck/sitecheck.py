@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from icpcheck.data import rules_dir
 from icpcheck.engine.identifiers import FILING, LICENCE, PUBLIC_SECURITY
 from icpcheck.facts.site import Element, Page
-from icpcheck.findings import Finding, Severity, Status
+from icpcheck.findings import Finding, Status
 from icpcheck.fontsize import font_px
 from icpcheck.profile.model import Profile
 
@@ -22,22 +22,6 @@ _LICENCE_ANY = re.compile(LICENCE.pattern.strip("^$"))
 _PSB_ANY = re.compile(PUBLIC_SECURITY.pattern.strip("^$"))
 _PHONE = re.compile(r"(?:\+?86[- ]?)?(?:0\d{2,3}[- ]?\d{7,8}|400[- ]?\d{3}[- ]?\d{4}|1[3-9]\d{9})")
 
-# Titles of the findings this module emits; also the IDs --only/--skip and waivers may name.
-TITLES: dict[str, dict[str, str]] = {
-    "site.filing_number": {"zh": "首页展示备案号", "en": "Homepage shows the filing number"},
-    "site.filing_link": {"zh": "备案号链接至工信部备案系统", "en": "Filing number links to the MIIT system"},
-    "site.font_size": {"zh": "备案号字号", "en": "Filing number font size"},
-    "site.licence_number": {"zh": "首页展示许可证号", "en": "Homepage shows the licence number"},
-    "site.public_security_number": {
-        "zh": "首页展示公安备案号",
-        "en": "Homepage shows the public-security number",
-    },
-    "site.public_security_link": {"zh": "公安备案号链接", "en": "Public-security number link"},
-    "site.company_name": {"zh": "首页明示公司名称", "en": "Homepage shows the company name"},
-    "site.address": {"zh": "首页明示公司地址", "en": "Homepage shows the company address"},
-    "site.phone": {"zh": "首页明示联系电话", "en": "Homepage shows a phone number"},
-}
-RULE_IDS = tuple(TITLES)
 LICENCE_FINDINGS = {"site.company_name", "site.address", "site.phone", "site.licence_number"}
 DISCLOSURE = "licence.homepage_disclosure"  # the parameter that scopes the identity checks
 
@@ -112,60 +96,42 @@ def _config() -> dict[str, Any]:
 
 
 def check_page(
-    page: Page, profile: Profile | None, lang: str = "zh", *, identity: bool = False
+    page: Page, profile: Profile | None, ruleset: RuleSet, lang: str = "zh", *, identity: bool = False
 ) -> list[Finding]:
     """`identity`: the homepage must show the company's name, address and phone, a licence condition
-    where the parameter licence.homepage_disclosure holds (Beijing, seed 000 注意事项 1)."""
+    where the parameter licence.homepage_disclosure holds (Beijing, seed 000 注意事项 1). The findings'
+    title, severity and source are the catalogue's (rules/site.yaml)."""
+    from icpcheck.engine.evaluate import produced
+
     conf = _config()
     text = TEXT[lang]
-    filing_src, licence_src = str(conf["source_filing"]), str(conf["source_licence"])
     beian = str(conf["beian_url"])
     min_px = float(conf["min_font_px"])
     filings = profile.filings if profile and profile.filings else None
     out: list[Finding] = []
 
     def add(
-        rule: str,
-        key: str,
-        ok: bool | None,
-        source: str,
-        severity: Severity = Severity.ERROR,
-        actual: Any = None,
-        expected: Any = None,
-        **fmt: Any,
+        rule: str, key: str, ok: bool | None, actual: Any = None, expected: Any = None, **fmt: Any
     ) -> None:
         message, fix = (t.format(**fmt) for t in text[key])
         status = Status.PASS if ok else Status.UNKNOWN if ok is None else Status.FAIL
-        out.append(
-            Finding(
-                rule,
-                status,
-                severity,
-                message,
-                "" if ok else fix,
-                source,
-                field=None,
-                expected=expected,
-                actual=actual,
-                title=TITLES[rule][lang],
-            )
-        )
+        detail = {"expected": expected, "actual": actual}
+        out.append(produced(ruleset, rule, status, message, "" if ok else fix, lang, **detail))
 
     if page.javascript_only:
         for rule in ("site.filing_number", "site.filing_link", "site.font_size"):
-            add(rule, "js", None, filing_src)
+            add(rule, "js", None)
         return out
     found = _FILING_ANY.search(page.footer) or _FILING_ANY.search(page.text)
     shown = found.group(0) if found else None
     wanted = filings.icp_filing_number if filings else None
     if wanted and shown and _base(shown) != _base(wanted):
-        add("site.filing_number", "filing_number_wrong", False, filing_src, actual=shown, expected=wanted)
+        add("site.filing_number", "filing_number_wrong", False, actual=shown, expected=wanted)
     else:
         add(
             "site.filing_number",
             "filing_number",
             shown is not None,
-            filing_src,
             actual=shown,
             expected=wanted,
         )
@@ -174,7 +140,6 @@ def check_page(
         "site.filing_link",
         "filing_link",
         bool(link and link.href.rstrip("/").startswith(beian.rstrip("/"))),
-        filing_src,
         actual=link.href if link else None,
         expected=beian,
         url=beian,
@@ -183,14 +148,12 @@ def check_page(
     if holder:
         px = font_px(holder, page.styles, page.external_css)
         if px is None:
-            add("site.font_size", "font_unknown", None, filing_src, Severity.WARNING, px=min_px)
+            add("site.font_size", "font_unknown", None, px=min_px)
         else:
             add(
                 "site.font_size",
                 "font_size",
                 px >= min_px,
-                filing_src,
-                Severity.WARNING,
                 actual=px,
                 expected=min_px,
                 px=int(min_px),
@@ -201,8 +164,6 @@ def check_page(
             "site.licence_number",
             "licence_number",
             present,
-            str(conf["licence_number_source"]),
-            Severity.WARNING,  # unverified: no stored source quotes the requirement (site.yaml)
             expected=filings.icp_licence_number,
         )
     psb = filings.public_security_filing_number if filings else None
@@ -212,8 +173,6 @@ def check_page(
             "site.public_security_number",
             "public_security_number",
             psb_shown,
-            str(conf["public_security_source"]),
-            Severity.WARNING,
             expected=psb,
         )
         psb_link = next((lk for lk in page.links if _PSB_ANY.search(lk.text.replace(" ", ""))), None)
@@ -221,24 +180,19 @@ def check_page(
             "site.public_security_link",
             "public_security_link",
             bool(psb_link and str(conf["public_security_host"]) in psb_link.href),
-            str(conf["public_security_source"]),
-            Severity.WARNING,
             actual=psb_link.href if psb_link else None,
         )
     if profile is not None and identity:
         company = profile.company
-        add(
-            "site.company_name", "company_name", company.name in page.text, licence_src, expected=company.name
-        )
+        add("site.company_name", "company_name", company.name in page.text, expected=company.name)
         if company.address:
             add(
                 "site.address",
                 "address",
                 company.address[:8] in page.text,
-                licence_src,
                 expected=company.address,
             )
-        add("site.phone", "phone", bool(_PHONE.search(page.footer or page.text)), licence_src)
+        add("site.phone", "phone", bool(_PHONE.search(page.footer or page.text)))
     return out
 
 

@@ -50,6 +50,7 @@ def site_command(
     lang: Annotated[Lang | None, typer.Option("--lang", help="Language (default: locale, else zh).")] = None,
 ) -> None:
     """Check the homepage footer: filing number and link, licence and public-security numbers, identity."""
+    from icpcheck.engine import load_ruleset
     from icpcheck.facts.site import Page
     from icpcheck.findings import Report, Result, Verdict
     from icpcheck.report.json import render_json
@@ -60,19 +61,19 @@ def site_command(
     day = parse_date(as_of)
     loaded = None
     identity = False
+    ruleset = load_ruleset()
     if profile is not None:
-        from icpcheck.engine import load_ruleset
         from icpcheck.profile import load_profile
 
         loaded = load_profile(profile)
         # Name, address and phone are a licence condition (Beijing): asked of a commercial service only.
         service = loaded.profile.service
         identity = bool(service and service.commercial) and identity_required(
-            load_ruleset(), loaded.profile.company.province, day
+            ruleset, loaded.profile.company.province, day
         )
     page = load_page(target, timeout=check_timeout(timeout), allow_private=allow_private)
     assert isinstance(page, Page)
-    findings = check_page(page, loaded.profile if loaded else None, language, identity=identity)
+    findings = check_page(page, loaded.profile if loaded else None, ruleset, language, identity=identity)
     province = loaded.profile.company.province if loaded else None
     report = Report(day, [Result(page.source, "site", province, findings)])
     if format_ is SiteFormat.json:

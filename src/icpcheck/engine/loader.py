@@ -47,7 +47,7 @@ EVALUATED_TYPES = ("filing", "licence")
 
 class RuleSpec(StrictModel):
     id: str = Field(pattern=RULE_ID)
-    type: Literal["filing", "licence", "waiver", "domain"]
+    type: Literal["filing", "licence", "waiver", "domain", "site"]
     severity: Literal["error", "warning", "info"]
     title: Bilingual
     message: Bilingual
@@ -55,7 +55,7 @@ class RuleSpec(StrictModel):
     source: str = Field(min_length=1)
     applies: dict[str, Any] | None = None
     check: dict[str, Any] | None = None  # required for filing and licence rules
-    produced_by: Literal["waivers", "whois"] | None = (
+    produced_by: Literal["waivers", "whois", "site"] | None = (
         None  # the pipeline stage that makes this finding (no check)
     )
     provinces: list[str] | None = None  # limit the rule to these provinces (pinyin keys)

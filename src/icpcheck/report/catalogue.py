@@ -13,6 +13,7 @@ _TYPE = {
     "licence": "许可证 licence",
     "waiver": "豁免 waiver",
     "domain": "域名 domain",
+    "site": "首页 site",
 }
 
 
