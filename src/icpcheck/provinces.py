@@ -1,6 +1,7 @@
-"""The 31 mainland provincial-level regions, alias resolution (beijing / 北京 / 京 / 北京市) and their local
-requirements as dated entries, one per reference (the newest references are today's answer; older snapshots
-marked `history` remain for earlier evaluation dates)."""
+"""The 31 mainland provincial-level regions, alias resolution (beijing / 北京 / 京 / 北京市; cities and
+districts as people write them: 深圳 / 浦东 / 苏州市, from the GB/T 2260 table rules/divisions.tsv),
+their local requirements as dated entries, one per reference (the newest references are today's answer;
+older snapshots marked `history` remain for earlier evaluation dates)."""
 
 from __future__ import annotations
 
@@ -70,9 +71,56 @@ class ProvinceTable:
                 f"{name!r} ({self.not_mainland[norm]}) is not in mainland China: ICP filing and licences are "
                 "issued by mainland communications administrations only"
             )
+        codes = places().get(norm, set())
+        by_code = {str(p.extra.get("division_code")): p for p in self.provinces.values()}
+        found = sorted(by_code[c].key for c in codes if c in by_code)
+        if len(found) == 1:
+            return self.provinces[found[0]]
+        if found:
+            raise UsageError(
+                f"{name!r} is a place in more than one province ({', '.join(found)}): name the province"
+            )
         hint = difflib.get_close_matches(norm, list(self.lookup), n=1)
         suggestion = f"did you mean {self.provinces[self.lookup[hint[0]]].key!r}? " if hint else ""
         raise UsageError(f"unknown province {name!r}; {suggestion}valid: {', '.join(self.provinces)}")
+
+
+# Short forms people write: the name without its administrative suffix (苏州市 → 苏州, 浦东新区 → 浦东),
+# longest suffix first; a short form keeps at least two characters.
+_SUFFIXES = (
+    "自治州",
+    "自治县",
+    "自治旗",
+    "地区",
+    "新区",
+    "林区",
+    "特区",
+    "矿区",
+    "市",
+    "区",
+    "县",
+    "旗",
+    "盟",
+)
+
+
+@cache
+def places() -> dict[str, set[str]]:
+    """Normalised city or district name (full and short form) -> the division codes of its provinces."""
+    out: dict[str, set[str]] = {}
+    path = rules_dir() / "divisions.tsv"
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line or line.startswith("#"):
+            continue
+        code, name = line.split("\t")
+        names = {name}
+        for suffix in _SUFFIXES:
+            if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+                names.add(name.removesuffix(suffix))
+                break
+        for each in names:
+            out.setdefault(_normalise(each), set()).add(code[:2])
+    return out
 
 
 def _normalise(name: str) -> str:
