@@ -147,7 +147,8 @@ def test_every_format(cli: CLI, tmp_path: Path) -> None:
     openpyxl = pytest.importorskip("openpyxl")
     ids = _items(cli, "--type", "licence", "--province", "beijing")
     code, out, _ = cli("materials", "--type", "licence", "--province", "beijing", "-f", "csv")
-    rows = list(csv.DictReader(io.StringIO(out)))
+    assert out.startswith("\ufeff")  # the BOM Excel needs to read UTF-8
+    rows = list(csv.DictReader(io.StringIO(out.removeprefix("\ufeff"))))
     assert code == 0 and [r["id"] for r in rows] == list(ids)
     code, out, _ = cli("materials", "--type", "licence", "--province", "beijing", "-f", "markdown")
     assert code == 0 and out.count("\n| ") == len(ids) + 1

@@ -8,11 +8,13 @@ import errno
 import io
 import os
 import sys
+from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+import typer.core
 
 from icpcheck import __version__
 from icpcheck.errors import IcpcheckError, UsageError
@@ -28,6 +30,23 @@ app = typer.Typer(
 )
 
 EXIT_OK, EXIT_GAPS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+
+# typer labels values by Python type (<list[str]>, <int range>, <float>); --help says what to write instead.
+_READABLE = {"str": "TEXT", "int": "N", "int range": "N", "float": "SECONDS", "path": "PATH", "file": "FILE"}
+
+
+def _readable_type(display_type: Callable[[Any, Any], str]) -> Callable[[Any, Any], str]:
+    def readable(self: Any, ctx: Any) -> str:
+        label = display_type(self, ctx).removeprefix("<").removesuffix(">")
+        label = label.removeprefix("list[").removesuffix("]")  # repeatable: the help says so
+        return _READABLE.get(label) or (f"[{label}]" if "|" in label else label.upper())
+
+    return readable
+
+
+typer.core._TyperParameter.display_type = _readable_type(  # type: ignore[method-assign,assignment]
+    typer.core._TyperParameter.display_type
+)
 _state = {"debug": False}
 
 

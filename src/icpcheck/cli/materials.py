@@ -69,26 +69,29 @@ def materials(
     key = resolve_province(province).key if province else (company.province if company else None)
     kind = entity.value if entity else (company.entity_type if company and company.entity_type else "company")
     language = (lang or default_lang()).value
+    when = parse_date(as_of)
     checklist = tailor(
         type_.value,
         key,
         kind,
         load_ruleset(rules),
         profile=loaded.profile if loaded else None,
-        as_of=parse_date(as_of),
+        as_of=when,
         lang=language,
     )
+    name = company.name if company else ""
     if loaded is not None and not show_pii:
         from icpcheck.pii import Redactor
 
         redactor = Redactor.for_profile(loaded.profile)
         for item in checklist.items:
             item.why = redactor.text(item.why)
+        name = redactor.text(name)
     if format_ is MaterialsFormat.xlsx:
         if output is None:
             raise UsageError("--format xlsx needs --output FILE.xlsx")
         with open_output(output, [profile] if profile else [], binary=True) as fh:
-            render.write_xlsx(checklist, language, fh)
+            render.write_xlsx(checklist, language, fh, company=name, as_of=when)
         return
     text = {
         MaterialsFormat.text: lambda: render.render_text(

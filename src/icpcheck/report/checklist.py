@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 from pathlib import Path
@@ -27,6 +28,7 @@ _HEAD = {
         "status": "状态",
         "owner": "负责人",
         "general": "所有材料",
+        "statuses": "待准备,准备中,已齐备,不适用",
     },
     "en": {
         "filing": "ICP filing materials",
@@ -43,6 +45,7 @@ _HEAD = {
         "status": "status",
         "owner": "owner",
         "general": "every document",
+        "statuses": "to do,in progress,ready,n/a",
     },
 }
 
@@ -107,20 +110,28 @@ def render_markdown(checklist: Checklist, lang: str) -> str:
     return printable("\n".join(rows) + "\n")
 
 
+def statuses(lang: str) -> list[str]:
+    """The states of a document in the status column, the first one where every item starts."""
+    return _HEAD[lang]["statuses"].split(",")
+
+
 def render_csv(checklist: Checklist, lang: str) -> str:
+    """CSV with a UTF-8 BOM, so that Excel (on Chinese Windows too) opens it as UTF-8; a status column."""
     out = io.StringIO()
+    out.write("\ufeff")
     writer = csv.writer(out)
-    writer.writerow(["id", "title", "title_en", "required", "why", "notes", "source"])
+    writer.writerow(["id", "title", "title_en", "required", "why", "notes", "source", "status"])
+    first = statuses(lang)[0]
     for i in checklist.items:
         writer.writerow(
             [
                 printable(cell)
                 for cell in (i.id, i.title, i.title_en, "yes" if i.required else "if applicable")
             ]
-            + [printable(i.why), printable(i.notes), printable(i.source)]
+            + [printable(i.why), printable(i.notes), printable(i.source), first]
         )
     for g in checklist.general:  # form requirements for every document, after the items
-        writer.writerow([g.id, "", "", "every document", "", g.text, g.source])
+        writer.writerow([g.id, "", "", "every document", "", g.text, g.source, ""])
     return out.getvalue()
 
 
@@ -128,20 +139,30 @@ def render_json(checklist: Checklist, lang: str) -> str:
     return json.dumps(checklist.to_dict(), ensure_ascii=False, indent=2) + "\n"
 
 
-def write_xlsx(checklist: Checklist, lang: str, path: Path | IO[bytes]) -> None:
-    """A formatted sheet to hand to the client: item, why, notes, source, then status and owner to fill in."""
+def write_xlsx(
+    checklist: Checklist,
+    lang: str,
+    path: Path | IO[bytes],
+    *,
+    company: str = "",
+    as_of: dt.date | None = None,
+) -> None:
+    """A formatted sheet to hand to the client: item, why, notes, source, then status (a drop-down) and owner
+    to fill in; the company and the date in the title, the header row frozen."""
     from icpcheck.errors import UsageError
 
     try:
         from openpyxl import Workbook
         from openpyxl.styles import Alignment, Font, PatternFill
+        from openpyxl.worksheet.datavalidation import DataValidation
     except ImportError:
         raise UsageError("xlsx output needs openpyxl: pip install 'icpcheck[xlsx]'") from None
     h = _HEAD[lang]
     book = Workbook()
     sheet = book.active
     sheet.title = checklist.type
-    sheet.append([_header(checklist, lang)])
+    title = [printable(company, one_line=True), _header(checklist, lang), as_of.isoformat() if as_of else ""]
+    sheet.append([" · ".join(t for t in title if t)])
     sheet["A1"].font = Font(bold=True, size=13)
     columns = ["#", h["item"], h["required"], h["why"], h["notes"], h["source"], h["status"], h["owner"]]
     sheet.append(columns)
@@ -157,10 +178,14 @@ def write_xlsx(checklist: Checklist, lang: str, path: Path | IO[bytes]) -> None:
                 printable(item.why),
                 printable(item.notes),
                 printable(item.source),
-                "",
+                statuses(lang)[0],
                 "",
             ]
         )
+    if checklist.items:
+        choices = DataValidation(type="list", formula1='"' + ",".join(statuses(lang)) + '"', allow_blank=True)
+        sheet.add_data_validation(choices)
+        choices.add(f"G3:G{len(checklist.items) + 2}")
     for note in checklist.general:
         sheet.append(["", h["general"], "", "", note.text, note.source, "", ""])
     for letter, width in zip("ABCDEFGH", (5, 42, 8, 36, 42, 40, 12, 12), strict=True):
