@@ -117,15 +117,13 @@ def _gantt(plan: Plan) -> dict[str, Any]:
     return {"bars": bars, "height": len(bars) * _ROW + 4, "width": _CHART_WIDTH}
 
 
-def _timeline(result: Result, ctx: WriterContext) -> dict[str, Any] | None:
-    if result.province is None:
-        return None
+def _timeline(kind: str, province: str, ctx: WriterContext) -> dict[str, Any] | None:
     from icpcheck.errors import IcpcheckError
     from icpcheck.provinces import resolve_province
     from icpcheck.timeline import plan
 
     try:
-        made = plan(result.type, resolve_province(result.province), ctx.as_of, ctx.lang)
+        made = plan(kind, resolve_province(province), ctx.as_of, ctx.lang)
     except IcpcheckError:
         return None
     return _gantt(made) if made.steps else None
@@ -153,6 +151,15 @@ class HtmlWriter:
         self.module: Any = _template().module  # the template's macros: begin, profile, broken, end
         self.words = {**LABELS[ctx.lang], **{f"m_{k}": v for k, v in _HEAD[ctx.lang].items()}}
         self.words.update(_WORDS[ctx.lang])
+        self.timelines: dict[tuple[str, str], dict[str, Any] | None] = {}  # the same for every client
+
+    def timeline(self, result: Result) -> dict[str, Any] | None:
+        if result.province is None:
+            return None
+        key = (result.type, result.province)
+        if key not in self.timelines:
+            self.timelines[key] = _timeline(*key, self.ctx)
+        return self.timelines[key]
 
     def begin(self) -> str:
         return str(self.module.begin(lang=self.ctx.lang, words=self.words, as_of=self.ctx.as_of.isoformat()))
@@ -174,7 +181,7 @@ class HtmlWriter:
                     "result": result,
                     "gaps": gaps,
                     "checklist": checklist,
-                    "timeline": _timeline(result, self.ctx),
+                    "timeline": self.timeline(result),
                 }
             )
         return str(
