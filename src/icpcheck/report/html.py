@@ -153,6 +153,13 @@ class HtmlWriter:
         self.words.update(_WORDS[ctx.lang])
         self.timelines: dict[tuple[str, str], dict[str, Any] | None] = {}  # the same for every client
 
+    def province(self, key: str | None) -> str:
+        if key is None:
+            return str(self.words["m_national"])
+        from icpcheck.provinces import resolve_province
+
+        return resolve_province(key).zh if self.ctx.lang == "zh" else key
+
     def timeline(self, result: Result) -> dict[str, Any] | None:
         if result.province is None:
             return None
@@ -182,6 +189,7 @@ class HtmlWriter:
                     "gaps": gaps,
                     "checklist": checklist,
                     "timeline": self.timeline(result),
+                    "province": self.province(result.province),
                 }
             )
         return str(
