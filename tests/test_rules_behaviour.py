@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from conftest import AS_OF, ELIGIBLE
 from icpcheck.engine import evaluate, load_ruleset
 
@@ -38,11 +40,41 @@ def test_identity_groups_by_id_number_else_name() -> None:
 
 
 def test_identity_conditions_reject_bad_keys() -> None:
-    import pytest
-
     from icpcheck.engine.conditions import ConditionError, compile_condition
 
     with pytest.raises(ConditionError, match="non-empty list"):
         compile_condition({"unique": "people.key_staff", "by": []})
     with pytest.raises(ConditionError, match="unexpected key"):
         compile_condition({"same_as": ["people.legal_representative"], "keys": ["name"]})
+
+
+def test_identity_work_is_linear_in_a_hostile_list(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Thousands of staff and shareholders (a 1 MB profile): each person is looked at a bounded number of
+    times, not once per pair (which took minutes)."""
+    import yaml
+
+    from icpcheck.engine import conditions
+    from icpcheck.profile.loader import load_profile_text
+
+    data = yaml.safe_load(ELIGIBLE.read_text(encoding="utf-8"))
+    n = 3000
+    data["people"]["key_staff"] = [
+        {"role": "other", "name": f"员工{i}", "id_number": f"1101{i:014d}", "social_insured": True}
+        for i in range(n)
+    ]
+    data["company"]["shareholders"] = [
+        {"name": f"股东{i}", "kind": "natural_person", "nationality": "CN"} for i in range(n)
+    ]
+    calls = 0
+    original = conditions._identity
+
+    def counting(obj: object, keys: tuple[str, ...]) -> tuple[str | None, ...]:
+        nonlocal calls
+        calls += 1
+        return original(obj, keys)
+
+    monkeypatch.setattr(conditions, "_identity", counting)
+    loaded = load_profile_text(yaml.safe_dump(data, allow_unicode=True), "big.yaml")
+    results = evaluate(loaded, RULESET, as_of=AS_OF, types=["licence"], select=lambda r: "key_personnel" in r)
+    assert results[0].findings[0].status.value == "fail"  # no contact, no dedicated roles
+    assert calls < 20 * n

@@ -527,6 +527,32 @@ class Unique(_OverList):
         return unknown or Outcome(True, where)
 
 
+class _IdentityIndex:
+    """The identities of the people at one path, grouped by which keys they give: a lookup costs a few set
+    probes, however many people there are (a hostile profile may list thousands)."""
+
+    def __init__(self, targets: list[Any], keys: tuple[str, ...]) -> None:
+        self.by_pattern: dict[tuple[bool, ...], list[set[str]]] = {}
+        for other in targets:
+            ident = _identity(other, keys)
+            pattern = tuple(v is not None for v in ident)
+            sets = self.by_pattern.setdefault(pattern, [set() for _ in keys])
+            for i, value in enumerate(ident):
+                if value is not None:
+                    sets[i].add(value)
+
+    def same(self, mine: tuple[str | None, ...]) -> bool | None:
+        """True if someone here is `mine`; None if someone cannot be compared (no key in common)."""
+        undecided = False
+        for pattern, sets in self.by_pattern.items():
+            common = next((i for i, v in enumerate(mine) if v is not None and pattern[i]), None)
+            if common is None:
+                undecided = True
+            elif mine[common] in sets[common]:
+                return True
+        return None if undecided else False
+
+
 class SameAs(Node):
     """The current item is the same person as the one at an absolute path (or an item of the list there),
     by the first identity key both give."""
@@ -535,23 +561,36 @@ class SameAs(Node):
         self.paths = [p.lstrip("/") for p in paths]
         self.compiled = [compile_path(p) for p in self.paths]
         self.keys = keys
+        # (evaluation context, index per path): built once per evaluation, not once per item
+        self._cache: tuple[Ctx, list[_IdentityIndex | None]] | None = None
+
+    def _indexes(self, ctx: Ctx) -> list[_IdentityIndex | None]:
+        cache, root = self._cache, ctx.root
+        if cache is not None and cache[0] is ctx:
+            return cache[1]
+        indexes: list[_IdentityIndex | None] = []
+        for compiled in self.compiled:
+            target = resolve(root, compiled)
+            missing = target is ABSENT or target is None
+            targets = target if isinstance(target, list) else [target]
+            indexes.append(None if missing else _IdentityIndex(targets, self.keys))
+        self._cache = (ctx, indexes)
+        return indexes
 
     def evaluate(self, ctx: Ctx, item: Any, prefix: str) -> Outcome:
         mine = _identity(item, self.keys)
         if all(v is None for v in mine):
             return Outcome(None, prefix)
         unknown: Outcome | None = None
-        for path, compiled in zip(self.paths, self.compiled, strict=True):
-            target = resolve(ctx.root, compiled)
-            if target is ABSENT or target is None:
+        for path, index in zip(self.paths, self._indexes(ctx), strict=True):
+            if index is None:
                 unknown = unknown or Outcome(None, path)
                 continue
-            for other in target if isinstance(target, list) else [target]:
-                same = same_entity(mine, _identity(other, self.keys))
-                if same:
-                    return Outcome(True, prefix, None, path)
-                if same is None:
-                    unknown = unknown or Outcome(None, prefix)
+            same = index.same(mine)
+            if same:
+                return Outcome(True, prefix, None, path)
+            if same is None:
+                unknown = unknown or Outcome(None, prefix)
         return unknown or Outcome(False, prefix)
 
 
