@@ -84,6 +84,10 @@ def test_domain_without_profile_gives_no_profile_advice(cli: CLI, server: Any, l
     holder = next(f for f in entry["findings"] if f["rule"] == "filing.domain_holder_match")
     assert holder["status"] == "unknown" and holder["field"] == "domains[0].holder"
     assert "icpcheck eligibility" in holder["remediation"] and code == 1
+    # Without --holder the holder rules are not run at all (nothing to compare with).
+    _, [entry] = _domain(cli, "google.cn", "--lang", lang)
+    assert not any(f["rule"].startswith("filing.domain_holder") for f in entry["findings"])
+    assert "entity_type" not in json.dumps(entry)
 
 
 def test_offline_cache_miss_does_not_downgrade_a_complete_profile(cli: CLI, server: Any) -> None:

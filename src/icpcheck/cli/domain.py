@@ -125,7 +125,7 @@ def domain(
             name=fact.name,
             select=lambda rule: (
                 any(fnmatch.fnmatchcase(rule, p) for p in DOMAIN_RULES)
-                and (holder is not None or not rule.endswith("holder_match"))
+                and (holder is not None or not rule.startswith("filing.domain_holder"))
             ),
         )
         findings = [f for r in results for f in r.findings]
@@ -167,12 +167,28 @@ def domain(
 def _without_profile(
     finding: Finding, hint: Bilingual | None, lang: str, holder: str | None, whois_holder: str | None
 ) -> None:
-    """Advice for an unknown that a profile cannot fix, since this command has none."""
+    """An unknown that a profile cannot fix, since this command has none. The holder rules read facts
+    about the subject (entity type, shareholders, legal representative); all that is known here is the
+    --holder name: the same name passes, another name stays unknown with what would decide it."""
+    from icpcheck.findings import Status
+
     text = _NO_PROFILE[lang]
     if not (finding.field or "").startswith("domains["):
-        # Only the holder rule reads facts about the subject, and only with --holder.
         finding.field, finding.expected, finding.actual = "domains[0].holder", holder, whois_holder
-        if whois_holder is not None:
-            finding.remediation = text["subject"]
+        if whois_holder is not None and holder is not None:
+            if _same_name(holder, whois_holder):
+                finding.status, finding.remediation = Status.PASS, ""
+            else:
+                finding.remediation = text["subject"]
             return
     finding.remediation = hint.get(lang) if hint else text["whois"].format(field=finding.field)
+
+
+def _same_name(a: str, b: str) -> bool:
+    """Names as registries write them: full-width brackets, spaces and case do not make another name."""
+    import unicodedata
+
+    def norm(text: str) -> str:
+        return "".join(unicodedata.normalize("NFKC", text).split()).casefold()
+
+    return norm(a) == norm(b)
