@@ -337,3 +337,68 @@ def test_xlsx_survives_control_characters_and_never_overwrites_the_profile(cli: 
     code, _, err = cli("materials", "-t", "licence", "-f", "xlsx", "-o", profile, "--profile", profile)
     assert "refusing to overwrite" in _one_error_line(code, err)
     assert profile.read_bytes() == (EXAMPLES / "missing-data.yaml").read_bytes()
+
+
+# --- only regular files are read: FIFOs, devices, sockets, unreadable folders ------------------------------
+
+
+def test_a_fifo_as_profile_or_in_a_folder_is_an_error_not_a_hang(tmp_path: Path) -> None:
+    folder = tmp_path / "profiles"
+    folder.mkdir()
+    os.mkfifo(folder / "fifo.yaml")
+    _profile(folder)
+    proc = _icpcheck("eligibility", folder / "fifo.yaml")  # blocked forever before the fix
+    assert "fifo.yaml: is a FIFO (named pipe), not a regular file" in _one_error_line(
+        proc.returncode, proc.stderr
+    )
+    proc = _icpcheck("eligibility", folder, "-f", "json")
+    assert proc.returncode == 2 and "fifo.yaml: is a FIFO" in proc.stderr
+    assert [Path(r["profile"]).name for r in json.loads(proc.stdout)["results"]] == ["p.yaml", "p.yaml"]
+    proc = _icpcheck("site", folder / "fifo.yaml")
+    assert "is a FIFO" in _one_error_line(proc.returncode, proc.stderr)
+
+
+def test_a_device_or_socket_as_profile_is_an_error(cli: CLI, tmp_path: Path) -> None:
+    import socket
+
+    code, _, err = cli("eligibility", "/dev/zero")  # read to the size limit before the fix
+    assert "/dev/zero: is a device or socket, not a regular file" in _one_error_line(code, err)
+    with socket.socket(socket.AF_UNIX) as server:
+        server.bind(str(tmp_path / "s.yaml"))
+        code, _, err = cli("eligibility", tmp_path / "s.yaml")
+    assert "is a socket" in _one_error_line(code, err)
+
+
+def test_an_unreadable_sub_folder_is_reported_not_skipped(
+    cli: CLI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "secret").mkdir()
+    _profile(tmp_path / "secret")
+    _profile(tmp_path)
+    real_scandir = os.scandir
+
+    def scandir(path: Any = ".") -> Any:  # chmod 000 does not stop root: refuse the folder here
+        if str(path).endswith("secret"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    code, _, err = cli("eligibility", tmp_path, "-f", "json")
+    assert code == 2
+    assert f"{tmp_path / 'secret'}: folder cannot be read (Permission denied)" in err
+
+
+@pytest.mark.parametrize("value", ["9" * 30, "9" * 5000, "-5", "1e9", "0"])
+def test_a_bad_size_limit_is_one_line(cli: CLI, monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    monkeypatch.setenv("ICPCHECK_MAX_FILE_BYTES", value)
+    code, _, err = cli("eligibility", EXAMPLES / "missing-data.yaml")
+    assert "ICPCHECK_MAX_FILE_BYTES=" in _one_error_line(code, err) and len(err) < 200
+
+
+def test_pyproject_that_is_not_utf8_is_one_line(
+    cli: CLI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "pyproject.toml").write_bytes(b'[tool.icpcheck]\nlang = "\xff"\n')
+    monkeypatch.chdir(_repo(tmp_path, "README", ""))
+    code, _, err = cli("eligibility", EXAMPLES / "missing-data.yaml")
+    assert "pyproject.toml: cannot read configuration" in _one_error_line(code, err)

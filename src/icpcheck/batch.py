@@ -33,7 +33,7 @@ def expand_paths(args: Sequence[str | Path]) -> list[Path]:
         text = str(arg)
         path = Path(text)
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.suffix in PROFILE_SUFFIXES and p.is_file())
+            found = _profiles_in(path)
             if not found:
                 raise UsageError(f"{text}: no *.yaml or *.yml profiles in this folder")
             out.extend(found)
@@ -41,13 +41,26 @@ def expand_paths(args: Sequence[str | Path]) -> list[Path]:
             matches = sorted(Path(m) for m in glob.glob(text, recursive=True))
             if not matches:
                 raise UsageError(f"{text}: no file matches this pattern")
-            out.extend(m for m in matches if m.is_file())
+            out.extend(m for m in matches if not m.is_dir())
         else:
             out.append(path)  # a missing file is reported per profile, like any other input error
     return out
 
 
 _WORKER: tuple[RuleSet, Options] | None = None  # set before forking; each worker process reuses it
+
+
+def _profiles_in(folder: Path) -> list[Path]:
+    """*.yaml/*.yml under `folder`, sorted, links to folders not followed. Whatever is not a regular file
+    (a FIFO, a device) is listed to be reported, and so is a sub-folder that cannot be read."""
+    found: list[Path] = []
+
+    def unreadable(exc: OSError) -> None:
+        found.append(Path(exc.filename))
+
+    for root, _, files in os.walk(folder, onerror=unreadable):
+        found.extend(Path(root, name) for name in files if Path(name).suffix in PROFILE_SUFFIXES)
+    return sorted(found)
 
 
 def _work(paths: list[Path]) -> list[ProfileOutcome]:

@@ -45,11 +45,13 @@ def _toml(path: Path) -> dict[str, Any]:
         import tomllib
     else:  # pragma: no cover - exercised on Python 3.10 only
         import tomli as tomllib  # type: ignore[import-not-found, unused-ignore]
+    from icpcheck.yamlio import max_bytes, read_regular_file
+
+    raw = read_regular_file(path, max_bytes(), UsageError)
     try:
-        with open(path, "rb") as fh:
-            data: dict[str, Any] = tomllib.load(fh)
-            return data
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+        data: dict[str, Any] = tomllib.loads(raw.decode("utf-8"))
+        return data
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise UsageError(f"cannot read configuration: {exc}", file=str(path)) from None
     except RecursionError:  # tomllib recurses once per nesting level
         raise UsageError("cannot read configuration: nested too deeply", file=str(path)) from None

@@ -7,14 +7,16 @@ Python objects), duplicate keys, alias bombs and absurd nesting before anything 
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from icpcheck.errors import IcpcheckError, ProfileError
+from icpcheck.errors import IcpcheckError, ProfileError, UsageError
 
 try:  # the C loader is several times faster; fall back where libyaml is missing
     from yaml import CSafeLoader as _Loader
@@ -50,11 +52,13 @@ class LoadedYaml:
 
 
 def max_bytes() -> int:
-    raw = os.environ.get("ICPCHECK_MAX_FILE_BYTES")
-    try:
-        return int(raw) if raw else DEFAULT_MAX_BYTES
-    except ValueError:
+    raw = os.environ.get("ICPCHECK_MAX_FILE_BYTES", "").strip()
+    if not raw:
         return DEFAULT_MAX_BYTES
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 15 and int(raw) > 0):
+        shown = raw if len(raw) <= 20 else raw[:20] + "…"
+        raise UsageError(f"ICPCHECK_MAX_FILE_BYTES={shown!r}: not a whole number of bytes from 1 to 10^15")
+    return int(raw)
 
 
 def load_yaml_file(
@@ -62,15 +66,7 @@ def load_yaml_file(
 ) -> LoadedYaml:
     name = str(path)
     limit = max_bytes() if limit is None else limit
-    try:
-        with open(path, "rb") as fh:
-            raw = fh.read(limit + 1)
-    except FileNotFoundError:
-        raise error("no such file", file=name) from None
-    except IsADirectoryError:
-        raise error("is a directory, not a YAML file", file=name) from None
-    except OSError as exc:
-        raise error(f"cannot read: {exc.strerror or exc}", file=name) from None
+    raw = read_regular_file(path, limit, error)
     if len(raw) > limit:
         raise error(
             f"file is larger than {limit:,} bytes; a profile is a few KB (raise the limit with "
@@ -78,6 +74,38 @@ def load_yaml_file(
             file=name,
         )
     return load_yaml_text(decode(raw, name, error), name, error=error)
+
+
+def read_regular_file(path: Path | str, limit: int, error: type[IcpcheckError]) -> bytes:
+    """At most `limit` + 1 bytes of a regular file; a FIFO, device, socket or folder is an input error."""
+    name = str(path)
+    try:
+        # Non-blocking open: a FIFO must not wait for a writer.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+        with open(fd, "rb") as fh:
+            info = os.fstat(fd)
+            if stat.S_ISDIR(info.st_mode):
+                raise IsADirectoryError
+            if not stat.S_ISREG(info.st_mode):
+                kind = "a FIFO (named pipe)" if stat.S_ISFIFO(info.st_mode) else "a device or socket"
+                raise error(f"is {kind}, not a regular file: only files are read", file=name)
+            return fh.read(min(limit, info.st_size) + 1)  # + 1: a file may grow while it is read
+    except FileNotFoundError:
+        raise error("no such file", file=name) from None
+    except IsADirectoryError:
+        raise error(_folder_problem(path), file=name) from None
+    except OSError as exc:
+        if exc.errno == errno.ENXIO:  # a socket cannot be opened
+            raise error("is a socket, not a regular file: only files are read", file=name) from None
+        raise error(f"cannot read: {exc.strerror or exc}", file=name) from None
+
+
+def _folder_problem(path: Path | str) -> str:
+    try:
+        with os.scandir(path):
+            return "is a directory, not a YAML file"
+    except OSError as exc:  # listed by a folder search that could not enter it
+        return f"folder cannot be read ({exc.strerror or exc}): the profiles in it were not checked"
 
 
 def decode(raw: bytes, name: str, error: type[IcpcheckError] = ProfileError) -> str:

@@ -223,10 +223,9 @@ def decode(raw: bytes, content_type: str = "") -> str:
 
 
 def read_file(path: Path) -> Page:
-    try:
-        raw = path.read_bytes()[:MAX_BYTES]
-    except OSError as exc:
-        raise SiteError(f"cannot read: {exc.strerror or exc}", file=str(path)) from None
+    from icpcheck.yamlio import read_regular_file
+
+    raw = read_regular_file(path, MAX_BYTES, SiteError)[:MAX_BYTES]
     return parse_html(decode(raw), str(path))
 
 
