@@ -108,14 +108,20 @@ def _parallel(paths: list[Path], jobs: int) -> Iterator[ProfileOutcome]:
     try:
         while todo or running:
             while todo and len(running) < 2 * jobs and not (running and (todo[0][1] or running[-1][1])):
-                files, alone = todo.popleft()
-                running.append((files, alone, pool.submit(_work, files)))
-            files, alone, future = running.popleft()
-            try:
-                yield from future.result()
-                continue
-            except BrokenProcessPool:
-                pass
+                try:
+                    future = pool.submit(_work, todo[0][0])
+                except BrokenProcessPool:  # a worker died meanwhile: the futures in flight tell which
+                    break
+                running.append((*todo.popleft(), future))
+            if running:
+                files, alone, future = running.popleft()
+                try:
+                    yield from future.result()
+                    continue
+                except BrokenProcessPool:
+                    pass
+            else:  # broken with nothing in flight: nothing to blame, start again
+                files, alone = [], False
             pool.shutdown(wait=True, cancel_futures=True)
             retry = [([path], len(files) == 1) for path in files]
             if alone:
