@@ -402,3 +402,86 @@ def test_pyproject_that_is_not_utf8_is_one_line(
     monkeypatch.chdir(_repo(tmp_path, "README", ""))
     code, _, err = cli("eligibility", EXAMPLES / "missing-data.yaml")
     assert "pyproject.toml: cannot read configuration" in _one_error_line(code, err)
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-02-15", "1899-12-31", "3000-01-01"])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["eligibility", str(ELIGIBLE), "--as-of"],
+        ["timeline", "-t", "filing", "--province", "beijing", "--start"],
+    ],
+)
+def test_dates_out_of_range_are_one_line(cli: CLI, day: str, command: list[str]) -> None:
+    code, _, err = cli(*command, day)
+    assert f"{day} is outside the years 1900–2999" in _one_error_line(code, err)
+
+
+def test_profile_dates_at_the_calendar_limits_do_not_crash(cli: CLI, tmp_path: Path) -> None:
+    text = ELIGIBLE.read_text(encoding="utf-8")
+    for day in ("9999-12-31", "0001-01-01"):
+        path = tmp_path / f"{day}.yaml"
+        path.write_text(re.sub(r"\b20\d\d-\d\d-\d\d\b", day, text), encoding="utf-8")
+        for command in (
+            ["eligibility", path, "--as-of", "2026-11-22"],
+            ["materials", "-t", "licence", "--profile", path],
+        ):
+            code, _, err = cli(*command)
+            assert code in (0, 1, 2) and "internal error" not in err, err
+
+
+@pytest.mark.parametrize(
+    ("month", "expected"),
+    [
+        ("0001-01-01", None),
+        ("99999", 'not a month YYYY-MM ("99999")'),
+        ("2026-13", 'not a month YYYY-MM ("2026-13")'),
+    ],
+)
+def test_month_messages_show_the_value_as_written(
+    cli: CLI, tmp_path: Path, month: str, expected: str | None
+) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_text(
+        ELIGIBLE.read_text(encoding="utf-8").replace("month: 2026-08,", f"month: {month},"), "utf-8"
+    )
+    code, _, err = cli("eligibility", path, "--as-of", "2026-11-22")
+    if expected is None:  # a date keeps its month, year 1 included (strftime wrote "1-01")
+        assert code in (0, 1) and err == "", err
+    else:
+        assert expected in _one_error_line(code, err)
+
+
+def test_a_5000_digit_number_is_not_echoed_in_full(cli: CLI, tmp_path: Path) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_text(
+        re.sub(
+            r"paid_in_capital_cny: \d+",
+            "paid_in_capital_cny: " + "9" * 5000,
+            ELIGIBLE.read_text(encoding="utf-8"),
+        ),
+        "utf-8",
+    )
+    code, _, err = cli("eligibility", path)
+    assert "has 5,000 characters: out of range" in _one_error_line(code, err) and len(err) < 300
+
+
+@pytest.mark.parametrize("encoding", ["utf-32-le", "utf-32-be", "utf-16-le"])
+def test_utf16_or_32_without_bom_is_named(cli: CLI, tmp_path: Path, encoding: str) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_bytes(ELIGIBLE.read_text(encoding="utf-8").encode(encoding))
+    code, _, err = cli("eligibility", path)
+    kind = encoding[:6].upper()
+    assert f"looks like {kind} without a byte-order mark" in _one_error_line(code, err)
+
+
+def test_utf32_with_bom_is_read(cli: CLI, tmp_path: Path) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_bytes(ELIGIBLE.read_text(encoding="utf-8").encode("utf-32"))
+    code, _, err = cli("eligibility", path, "--as-of", "2026-11-22")
+    assert code == 0, err
+
+
+def test_an_uppercase_url_scheme_is_a_url_not_a_file_name(cli: CLI) -> None:
+    code, _, err = cli("site", "HTTP://127.0.0.1:9/")  # loopback is refused before any connection
+    assert "no such file" not in _one_error_line(code, err) and "127.0.0.1" in err

@@ -31,6 +31,8 @@ MAX_DEPTH = 64
 _SHALLOW = 5_000  # collections libyaml composes safely without the depth pre-scan (it crashes past ~10,000)
 
 _STR = "tag:yaml.org,2002:str"
+_NUMBERS = {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
+_MAX_DIGITS = 100  # no amount in a profile needs more; Python refuses ints past 4,300 digits anyway
 _STANDARD_TAGS = {
     "tag:yaml.org,2002:" + t for t in ("map", "seq", "str", "int", "float", "bool", "null", "timestamp")
 }
@@ -109,21 +111,48 @@ def _folder_problem(path: Path | str) -> str:
 
 
 def decode(raw: bytes, name: str, error: type[IcpcheckError] = ProfileError) -> str:
-    """UTF-8 (with or without BOM), UTF-16 with BOM, or GB18030/GBK when the bytes clearly are Chinese."""
+    """UTF-8 (with or without BOM), UTF-16 or UTF-32 with BOM, or GB18030/GBK when the bytes clearly are
+    Chinese."""
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
-    elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return raw.decode("utf-16")
-        except UnicodeDecodeError:
-            raise error("starts with a UTF-16 byte-order mark but is not valid UTF-16", file=name) from None
+    else:
+        for bom, encoding in _BOMS:  # UTF-32 first: its little-endian BOM starts like UTF-16's
+            if raw.startswith(bom):
+                try:
+                    return raw.decode(encoding)
+                except UnicodeDecodeError:
+                    raise error(
+                        f"starts with a {encoding.upper()} byte-order mark but is not valid "
+                        f"{encoding.upper()}",
+                        file=name,
+                    ) from None
     if b"\x00" in raw:
-        raise error("contains NUL bytes: this is not a text file", file=name)
+        raise error(f"contains NUL bytes: {_nul_kind(raw)}", file=name)
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
         pass
     return _decode_gbk(raw, name, error)
+
+
+_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+
+
+def _nul_kind(raw: bytes) -> str:
+    """What a text with NUL bytes probably is: UTF-16/32 saved without a byte-order mark, or binary."""
+    head = raw[:4]
+    if len(head) == 4 and (head[1:] == b"\x00\x00\x00" or head[:3] == b"\x00\x00\x00"):
+        kind = "UTF-32"
+    elif len(head) == 4 and (head[1::2] == b"\x00\x00" or head[::2] == b"\x00\x00"):
+        kind = "UTF-16"
+    else:
+        return "this is not a text file"
+    return f"looks like {kind} without a byte-order mark, which is not supported; save it as UTF-8"
 
 
 def _decode_gbk(raw: bytes, name: str, error: type[IcpcheckError]) -> str:
@@ -301,10 +330,13 @@ class _Walker:
             return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
         if node.tag == _STR:
             return node.value  # the common case: skip the constructor machinery
+        shown = node.value if len(node.value) <= 40 else f"{node.value[:40]}…"
+        if node.tag in _NUMBERS and len(node.value) > _MAX_DIGITS:
+            raise self.fail(f"number {shown!r} has {len(node.value):,} characters: out of range", node, path)
         try:
             return self.loader.construct_object(node)
         except Exception as exc:  # e.g. timestamp 2026-02-30: datetime raises ValueError
-            raise self.fail(f"invalid value {node.value!r}: {exc}", node, path) from None
+            raise self.fail(f"invalid value {shown!r}: {exc}", node, path) from None
 
 
 def dotted(path: Path_) -> str:

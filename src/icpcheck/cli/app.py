@@ -85,9 +85,15 @@ def parse_date(value: str | None, option: str = "--as-of") -> dt.date:
     if value is None:
         return dt.date.today()
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
-        raise UsageError(f"{option}: not a date YYYY-MM-DD ({value!r})") from None
+        raise UsageError(f"{option}: not a date YYYY-MM-DD ({value[:40]!r})") from None
+    if not MIN_YEAR <= day.year <= MAX_YEAR:  # date arithmetic (months, working days) needs room around it
+        raise UsageError(f"{option}: {value} is outside the years {MIN_YEAR}–{MAX_YEAR} icpcheck evaluates")
+    return day
+
+
+MIN_YEAR, MAX_YEAR = 1900, 2999
 
 
 MAX_TIMEOUT = 3600.0

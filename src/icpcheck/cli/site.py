@@ -32,7 +32,7 @@ def load_page(target: str, *, timeout: float, allow_private: bool) -> object:
     """A saved .html file, or a page fetched over http(s)."""
     from icpcheck.facts import site
 
-    if target.startswith(("http://", "https://")):
+    if target.lower().startswith(("http://", "https://")):  # URL schemes are case-insensitive
         return site.fetch(target, timeout=timeout, allow_private=allow_private)
     return site.read_file(Path(target))
 

@@ -118,6 +118,8 @@ def add_months(day: dt.date, months: int) -> dt.date:
     index = day.year * 12 + day.month - 1 + months
     year, month = divmod(index, 12)
     month += 1
+    if not dt.MINYEAR <= year <= dt.MAXYEAR:  # a profile date near year 1 or 9999: saturate
+        return dt.date.max if year > dt.MAXYEAR else dt.date.min
     for last in (31, 30, 29, 28):
         try:
             return dt.date(year, month, min(day.day, last))

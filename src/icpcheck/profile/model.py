@@ -117,7 +117,9 @@ class InsuredMonth(_Model):
     @classmethod
     def _month_text(cls, value: Any) -> Any:
         # `2026-08` is a string in YAML, but `2026-08-01` would be a date: keep its month.
-        return value.strftime("%Y-%m") if isinstance(value, dt.date) else value
+        if isinstance(value, dt.date):  # not strftime: it writes year 1 as "1", not "0001"
+            return f"{value.year:04d}-{value.month:02d}"
+        return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
 class Domain(_Model):
