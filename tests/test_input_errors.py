@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -96,14 +95,12 @@ def test_malformed_profiles(cli: CLI, write_profile: Callable[..., Path], text: 
     assert expected in err
 
 
-def test_billion_laughs_is_refused_quickly(cli: CLI, write_profile: Callable[..., Path]) -> None:
+def test_billion_laughs_is_refused(cli: CLI, write_profile: Callable[..., Path]) -> None:
     lines = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
     lines += [f"a{i}: &a{i} [" + ",".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 10)]
     path = write_profile(None, "\n".join(lines) + "\n")
-    start = time.perf_counter()
     err = _one_line_error(cli, "eligibility", path)
-    assert time.perf_counter() - start < 2
-    assert "alias" in err
+    assert "more than 100,000 values" in err  # stopped after a bounded number of values
 
 
 def test_missing_file(cli: CLI, tmp_path: Path) -> None:

@@ -34,7 +34,7 @@ class _Handler(socketserver.BaseRequestHandler):
         name = query.decode("idna").strip().lower()
         self.server.queries.append(name)
         if name.startswith("silent"):
-            time.sleep(self.server.silence)  # accept, then say nothing
+            self.server.closing.wait(self.server.silence)  # accept, then say nothing
             return
         time.sleep(self.server.delay)
         if name in FAULTS:
@@ -55,6 +55,7 @@ class _Server(socketserver.ThreadingTCPServer):
         self.delay = delay
         self.silence = silence
         self.queries: list[str] = []
+        self.closing = threading.Event()  # ends the silences, so that closing never waits for them
 
 
 @contextmanager
@@ -65,5 +66,6 @@ def whois_server(delay: float = 0.0, silence: float = 3.0) -> Iterator[_Server]:
     try:
         yield server
     finally:
+        server.closing.set()
         server.shutdown()
         server.server_close()
