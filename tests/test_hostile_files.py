@@ -14,8 +14,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from conftest import ELIGIBLE, EXAMPLES, ROOT
+from icpcheck.cli.app import run
 
 CLI = Callable[..., tuple[int, str, str]]
 ESCAPES = "\x1b]0;pwned\x07\x1b[2J\x9b31m\u202e\x00\x85"
@@ -485,3 +489,105 @@ def test_utf32_with_bom_is_read(cli: CLI, tmp_path: Path) -> None:
 def test_an_uppercase_url_scheme_is_a_url_not_a_file_name(cli: CLI) -> None:
     code, _, err = cli("site", "HTTP://127.0.0.1:9/")  # loopback is refused before any connection
     assert "no such file" not in _one_error_line(code, err) and "127.0.0.1" in err
+
+
+# --- the nasty corpus in every human format; fuzzing of nesting, control characters and the config ----------
+
+NASTY = sorted((ROOT / "tests" / "nasty").iterdir())
+
+
+@pytest.mark.parametrize("path", NASTY, ids=[p.name for p in NASTY])
+def test_nasty_corpus_never_prints_control_characters(cli: CLI, path: Path) -> None:
+    for fmt in ("text", "junit", "github", "markdown"):
+        _, out, err = cli("eligibility", path, "-f", fmt, "--as-of", "2026-11-22")
+        assert not RAW.search(err.rstrip("\n")) and not RAW.search(out.replace("\n", "")), (fmt, err)
+        if fmt == "junit":
+            ET.fromstring(out.encode("utf-8"))
+
+
+FUZZ = settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+
+def _run(capsys: pytest.CaptureFixture[str], *args: str | Path) -> tuple[int, str, str]:
+    code = run([str(a) for a in args])
+    out, err = capsys.readouterr()
+    assert code in (0, 1, 2) and "internal error" not in err and "Traceback" not in err, err
+    return code, out, err
+
+
+@FUZZ
+@given(
+    openers=st.lists(
+        st.sampled_from(["[", "{a: ", "- ", "? ", "{? ", "[{", "a:\n" + " " * 2]), min_size=1, max_size=6
+    ),
+    depth=st.integers(1, 30_000),
+    tail=st.sampled_from(["", "x", "]" * 10, "\n", "}"]),
+)
+def test_fuzz_deep_nesting(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], openers: list[str], depth: int, tail: str
+) -> None:
+    path = tmp_path / "deep.yaml"
+    text = "version: 1\ncompany: " + "".join(openers[i % len(openers)] for i in range(depth)) + tail
+    path.write_text(text[:900_000], encoding="utf-8")
+    code, _, err = _run(capsys, "eligibility", path, "-f", "json")
+    if depth > 100 and code == 2:
+        assert len(err) < 500
+
+
+controls = st.text(st.characters(codec="utf-8", categories=["Cc", "Cf", "Zl", "Zp", "Cs", "Lo"]), max_size=20)
+
+
+@FUZZ
+@given(value=controls, name=controls, fmt=st.sampled_from(["text", "junit", "github", "markdown"]))
+def test_fuzz_control_characters_in_values_and_file_names(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], value: str, name: str, fmt: str
+) -> None:
+    safe_name = name.replace("/", "").replace("\x00", "")
+    path = tmp_path / f"p{safe_name}.yaml"
+    for key in ("province", "name", "business_scope"):
+        text = (EXAMPLES / "missing-data.yaml").read_text(encoding="utf-8")
+        path.write_text(text.replace("company:\n", f"company:\n  {key}: {json.dumps(value)}\n", 1), "utf-8")
+        _, out, err = _run(capsys, "eligibility", path, "-f", fmt, "--as-of", "2026-11-22")
+        assert not RAW.search(err.rstrip("\n")) and not RAW.search(out.replace("\n", "").replace("\t", ""))
+        if fmt == "junit":
+            ET.fromstring(out.encode("utf-8"))
+
+
+config_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20) | st.dates(),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3)
+    ),
+    max_leaves=10,
+)
+config_keys = st.sampled_from(
+    ["skip", "only", "fail_on", "fail-on", "format", "lang", "type", "province", "x"]
+)
+
+
+@FUZZ
+@given(
+    doc=st.dictionaries(config_keys, config_values, max_size=4) | config_values,
+    raw=st.booleans(),
+    noise=st.text(max_size=40),
+)
+def test_fuzz_config_file(
+    tmp_path_factory: pytest.TempPathFactory,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    doc: object,
+    raw: bool,
+    noise: str,
+) -> None:
+    repo = tmp_path_factory.mktemp("repo")
+    (repo / ".git").mkdir()
+    text = noise if raw else yaml.safe_dump(doc, allow_unicode=True)
+    (repo / ".icpcheck.yaml").write_text(text, encoding="utf-8", errors="surrogatepass")
+    monkeypatch.chdir(repo)
+    code, _, err = _run(capsys, "eligibility", EXAMPLES / "missing-data.yaml", "--as-of", "2026-11-22")
+    if code == 2:
+        assert ".icpcheck.yaml" in err and len(err.strip().splitlines()) == 1, err
