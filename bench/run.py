@@ -89,6 +89,18 @@ def throughput(count: int, folder: Path) -> list[tuple[str, float, float]]:
     return rows
 
 
+def hostile(folder: Path) -> list[tuple[str, float, float]]:
+    """Seconds to refuse the slowest hostile file (the nasty corpus, a 50 MB file, 40,000 levels of
+    nesting); the tests bound the work, this measures it. Reference: 2 s."""
+    big = folder / "big.yaml"
+    big.write_bytes(b"version: 1\n" + b"# padding padding padding padding\n" * 1_500_000)
+    deep = folder / "deep.yaml"
+    deep.write_text("version: 1\ncompany: " + "[" * 40_000, encoding="utf-8")
+    files = [*sorted((ROOT / "tests" / "nasty").iterdir()), big, deep]
+    slowest = max(_median_seconds([*ICPCHECK, "eligibility", str(f)], runs=3) for f in files)
+    return [("hostile input: slowest file to refuse (s)", slowest, 2.0)]
+
+
 def rego(folder: Path, count: int = 500) -> list[tuple[str, float, float]]:
     from runner import icpcheck_verdicts, rego_inputs, rego_verdicts
 
@@ -113,7 +125,7 @@ def main() -> None:
     from whois_server import SAMPLES
 
     with tempfile.TemporaryDirectory() as tmp:
-        rows = startup() + throughput(args.profiles, Path(tmp)) + rego(Path(tmp))
+        rows = startup() + throughput(args.profiles, Path(tmp)) + rego(Path(tmp)) + hostile(Path(tmp))
         if SAMPLES.exists():  # the loopback whois server serves ../shared/whois-samples
             rows += whois_bench.run()
     print(f"{'figure':<62} {'icpcheck':>10} {'reference':>10} {'ratio':>7}")
