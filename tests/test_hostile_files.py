@@ -591,3 +591,8 @@ def test_fuzz_config_file(
     code, _, err = _run(capsys, "eligibility", EXAMPLES / "missing-data.yaml", "--as-of", "2026-11-22")
     if code == 2:
         assert ".icpcheck.yaml" in err and len(err.strip().splitlines()) == 1, err
+
+
+def test_classify_text_escapes_the_file_name(cli: CLI, evil_profile: Path) -> None:
+    _, out, _ = cli("classify", evil_profile)
+    assert "\\x1b]0;pwned\\x07" in out and not RAW.search(out.replace("\n", ""))

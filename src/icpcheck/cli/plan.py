@@ -35,6 +35,7 @@ def classify(
     from icpcheck.classify import classify as run_classify
     from icpcheck.engine import load_ruleset
     from icpcheck.profile import load_profile
+    from icpcheck.textsafe import printable
 
     loaded = load_profile(profile)
     language = (lang or default_lang()).value
@@ -50,17 +51,22 @@ def classify(
         return
     service = loaded.profile.service
     subtypes = ", ".join(service.b25_subtypes or []) if service else ""
-    typer.echo(f"{profile}" + (f" · B25: {subtypes}" if subtypes else ""))
+    typer.echo(printable(f"{profile}" + (f" · B25: {subtypes}" if subtypes else "")))
     unverified = {"zh": "未经核实", "en": "unverified"}[language]
     for c in conclusions:
         typer.echo(
-            f"  {_MARK[c.verdict]} {c.title} [{c.verdict}]\n      {c.explanation}\n      source: {c.source}"
-            + (f"\n      ({unverified}: {c.unverified})" if c.unverified else "")
+            printable(
+                f"  {_MARK[c.verdict]} {c.title} [{c.verdict}]\n      {c.explanation}"
+                + f"\n      source: {c.source}"
+                + (f"\n      ({unverified}: {c.unverified})" if c.unverified else "")
+            )
         )
         for note in c.notes:
             typer.echo(
-                f"      • {note.text}\n        source: {note.source}"
-                + (f"\n        ({unverified}: {note.unverified})" if note.unverified else "")
+                printable(
+                    f"      • {note.text}\n        source: {note.source}"
+                    + (f"\n        ({unverified}: {note.unverified})" if note.unverified else "")
+                )
             )
 
 
