@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from enum import Enum
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -68,6 +65,7 @@ def obligations(
         obligations_for,
         sort_key,
     )
+    from icpcheck.outfile import check_not_input, open_output
     from icpcheck.pii import Redactor
     from icpcheck.pipeline import load_path
     from icpcheck.report.obligations import View, render
@@ -76,7 +74,7 @@ def obligations(
     language = (lang or default_lang()).value
     files = expand_paths(paths)
     if output is not None:
-        _refuse_input_as_output(output, files)
+        check_not_input(output, files)
     ruleset = load_ruleset()
     catalogue = load_catalogue()
     check_params(catalogue, ruleset)
@@ -109,50 +107,9 @@ def obligations(
     fmt = format_.value
     color = output is None and fmt == "text" and sys.stdout.isatty()
     text = render(fmt, items, errors, View(day, within, language, color))
-    if output is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-    else:
-        write_atomic(Path(output), text)
+    with open_output(output, files) as out:
+        out.write(text)
     if errors:
         raise typer.Exit(EXIT_INPUT)
     pressing = any(item.status != "upcoming" for item in items)
     raise typer.Exit(EXIT_GAPS if pressing else EXIT_OK)
-
-
-def _refuse_input_as_output(output: str, inputs: list[Path]) -> None:
-    from icpcheck.errors import UsageError
-
-    target = Path(output)
-    for path in inputs:
-        same = (
-            os.path.samefile(path, target)
-            if path.exists() and target.exists()
-            else path.resolve() == target.resolve()
-        )
-        if same:
-            raise UsageError(
-                f"--output {output}: this is one of the input profiles; refusing to overwrite it"
-            )
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write `text` to a temporary file beside `path`, then rename it over `path`: a reader never sees
-    a half-written file, and a failure leaves the old file in place."""
-    from icpcheck.errors import UsageError
-
-    folder = path.parent if str(path.parent) else Path(".")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace", newline="") as fh:
-            fh.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; give the file the usual permissions
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
