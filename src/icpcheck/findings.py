@@ -31,6 +31,16 @@ class Severity(str, Enum):
     INFO = "info"
 
 
+class FailOn(str, Enum):
+    """What makes exit code 1 (--fail-on and `fail_on:` take these values; the CLI lists them). Each level
+    includes the ones before it: never < error < unknown < warning."""
+
+    never = "never"
+    error = "error"  # an error-severity rule fails (a type is not_eligible)
+    unknown = "unknown"  # … or a rule is unknown (a type is incomplete): the default, = the verdicts
+    warning = "warning"  # … or a warning-severity rule fails
+
+
 class Verdict(str, Enum):
     ELIGIBLE = "eligible"
     NOT_ELIGIBLE = "not_eligible"

@@ -7,24 +7,14 @@ import difflib
 import fnmatch
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from enum import Enum
 from typing import TYPE_CHECKING
 
 from icpcheck.errors import UsageError
-from icpcheck.findings import Finding, Result, Severity, Status
+from icpcheck.findings import FailOn, Finding, Result, Severity, Status
 from icpcheck.profile.model import MAX_PATTERN, Waiver
 
 if TYPE_CHECKING:
     from icpcheck.engine.loader import RuleSet
-
-
-class FailOn(str, Enum):
-    """What makes exit code 1. Each level includes the ones before it: never < error < unknown < warning."""
-
-    never = "never"
-    error = "error"  # an error-severity rule fails (a type is not_eligible)
-    unknown = "unknown"  # … or a rule is unknown (a type is incomplete): the default, = the verdicts
-    warning = "warning"  # … or a warning-severity rule fails
 
 
 @dataclass(frozen=True, slots=True)

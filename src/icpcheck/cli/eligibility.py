@@ -25,6 +25,7 @@ from icpcheck.cli.app import (
     default_lang,
     parse_date,
 )
+from icpcheck.findings import FailOn  # light: the finding model imports nothing
 
 
 class CheckType(str, Enum):
@@ -43,18 +44,11 @@ class Format(str, Enum):
     html = "html"
 
 
-class FailOnChoice(str, Enum):
-    never = "never"
-    error = "error"
-    unknown = "unknown"
-    warning = "warning"
-
-
 _CONFIG_CHOICES: dict[str, type[Enum]] = {
     "type": CheckType,
     "format": Format,
     "lang": Lang,
-    "fail_on": FailOnChoice,
+    "fail_on": FailOn,
 }
 
 
@@ -80,7 +74,7 @@ def eligibility(
     output: OutputOption = None,
     rules: RulesOption = None,
     fail_on: Annotated[
-        FailOnChoice | None,
+        FailOn | None,
         typer.Option(help="What makes exit code 1: never < error < unknown < warning [default: unknown]."),
     ] = None,
     skip: Annotated[
@@ -127,7 +121,6 @@ def eligibility(
     from icpcheck.outfile import open_output
     from icpcheck.pipeline import Options
     from icpcheck.policy import (
-        FailOn,
         Policy,
         check_patterns,
         emitted_rules,
