@@ -49,7 +49,8 @@ def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
 
 
 def _domain(cli: CLI, *args: str) -> tuple[int, str, str]:
-    return cli("domain", *args, "--as-of", "2026-11-22", "--timeout", "2")
+    # generous: every reply here comes at once; a short timeout only made the tests fail on a busy machine
+    return cli("domain", *args, "--as-of", "2026-11-22", "--timeout", "30")
 
 
 def _json(cli: CLI, *args: str) -> tuple[int, dict[str, Any]]:
