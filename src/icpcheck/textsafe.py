@@ -39,3 +39,8 @@ def rich_text(text: str) -> str:
     from rich.markup import escape
 
     return escape(printable(text))
+
+
+def table_cell(text: object) -> str:
+    """`text` as one Markdown table cell: a `|` would end the cell and a newline the row."""
+    return str(text).replace("|", "\\|").replace("\n", " ")

@@ -7,6 +7,7 @@ from typing import Any
 
 from icpcheck.engine.loader import Rule, RuleSet, format_text
 from icpcheck.sources import cite, source_refs
+from icpcheck.textsafe import table_cell
 
 _TYPE = {
     "filing": "备案 filing",
@@ -64,13 +65,11 @@ def catalogue_markdown(rules: list[Rule], ruleset: RuleSet, lang: str = "en") ->
         zh, en = (format_text(r.spec.message.get(lang), params, lang) for lang in ("zh", "en"))
         text = f"{zh}<br>{en}"
         rows.append(
-            f"| `{r.id}` | {r.spec.type} | {r.spec.severity} | {_cell(text)} | {_cell(cite(r.spec.source))} |"
+            f"| `{r.id}` | {r.spec.type} | {r.spec.severity} | {table_cell(text)} "
+            f"| {table_cell(cite(r.spec.source))} |"
         )
     return "\n".join(rows) + "\n"
 
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
 
 
 def rule_detail(rule: Rule, ruleset: RuleSet, province: str | None, lang: str) -> str:

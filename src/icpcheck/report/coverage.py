@@ -8,6 +8,7 @@ from collections import Counter
 
 from icpcheck.ledger import REF_KINDS, STATUSES, Ledger, Statement
 from icpcheck.sources import cite, find_source
+from icpcheck.textsafe import table_cell
 
 _STATUS = {
     "zh": {
@@ -137,10 +138,9 @@ def coverage_markdown(ledger: Ledger, lang: str) -> str:
         out.append("|---|---|---|---|")
         for st in (st for st in ledger.statements if st.seed == seed):
             what = cite(_what(st) + (f"<br>{words['resolution']}: {st.resolution}" if st.resolution else ""))
-            out.append(f"| `{st.key}` | {_STATUS[lang][st.status]} | {_cell(st.quote)} | {_cell(what)} |")
+            out.append(
+                f"| `{st.key}` | {_STATUS[lang][st.status]} | {table_cell(st.quote)} | {table_cell(what)} |"
+            )
         out.append("")
     return "\n".join(out)
 
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")

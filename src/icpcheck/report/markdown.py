@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from icpcheck.findings import Status, Verdict
 from icpcheck.report.text import LABELS
 from icpcheck.report.writers import record_verdicts
+from icpcheck.textsafe import table_cell
 
 if TYPE_CHECKING:
     from icpcheck.findings import ProfileOutcome
@@ -15,9 +16,6 @@ if TYPE_CHECKING:
 _ICON = {Verdict.ELIGIBLE: "✅", Verdict.NOT_ELIGIBLE: "❌", Verdict.INCOMPLETE: "⚠️"}
 _STATUS = {Status.FAIL: "❌", Status.UNKNOWN: "❔", Status.WAIVED: "🔕"}
 
-
-def _cell(text: object) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
 
 
 class MarkdownWriter:
@@ -31,7 +29,7 @@ class MarkdownWriter:
     def add(self, outcome: ProfileOutcome) -> str:
         record_verdicts(self.ctx, outcome)
         if outcome.error is not None:
-            return f"### `{outcome.path}`\n\n❗ {_cell(outcome.error)}\n\n"
+            return f"### `{outcome.path}`\n\n❗ {table_cell(outcome.error)}\n\n"
         out = [f"### `{outcome.path}`\n"]
         for result in outcome.results:
             verdict = result.verdict
@@ -40,8 +38,8 @@ class MarkdownWriter:
             if gaps:
                 out.append("\n| | rule | field | requirement | fix |\n|---|---|---|---|---|\n")
                 out.extend(
-                    f"| {_STATUS[f.status]} | `{f.rule}` | {_cell(f.field or '')} | {_cell(f.message)} "
-                    f"| {_cell(f.remediation)} |\n"
+                    f"| {_STATUS[f.status]} | `{f.rule}` | {table_cell(f.field or '')} "
+                    f"| {table_cell(f.message)} | {table_cell(f.remediation)} |\n"
                     for f in gaps
                 )
         if outcome.checklists:

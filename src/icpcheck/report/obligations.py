@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from icpcheck.obligations import Obligation, Status
+from icpcheck.textsafe import table_cell
 
 LABELS = {
     "zh": {
@@ -185,9 +186,6 @@ def render_text(items: Sequence[Obligation], errors: Errors, view: View) -> str:
     return buffer.getvalue()
 
 
-def _cell(text: object) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
-
 
 def render_markdown(items: Sequence[Obligation], errors: Errors, view: View) -> str:
     labels = LABELS[view.lang]
@@ -201,17 +199,17 @@ def render_markdown(items: Sequence[Obligation], errors: Errors, view: View) -> 
         )
         for o in items:
             detail = _detail(o, labels)
-            what = _cell(_what(o)) + (f"<br>{_cell(detail)}" if detail else "") + f" `{o.id}`"
+            what = table_cell(_what(o)) + (f"<br>{table_cell(detail)}" if detail else "") + f" `{o.id}`"
             out.append(
                 f"| {o.due.isoformat() if o.due else '—'} | {labels[o.status]} "
-                f"| {'' if o.days is None else o.days} | {_cell(o.company)} "
-                f"| `{_cell(o.profile)}` | {what} |\n"
+                f"| {'' if o.days is None else o.days} | {table_cell(o.company)} "
+                f"| `{table_cell(o.profile)}` | {what} |\n"
             )
         out.append(f"\n{_summary(items, labels)}\n\n**{labels['sources']}**\n\n")
-        out.extend(f"- `{key}`: {_cell(source)}\n" for key, source in _sources(items, labels))
+        out.extend(f"- `{key}`: {table_cell(source)}\n" for key, source in _sources(items, labels))
     if errors:
         out.append(f"\n**{labels['errors']}**\n\n")
-        out.extend(f"- `{_cell(path)}`: {_cell(message)}\n" for path, message in errors)
+        out.extend(f"- `{table_cell(path)}`: {table_cell(message)}\n" for path, message in errors)
     return "".join(out)
 
 
