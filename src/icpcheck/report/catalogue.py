@@ -71,7 +71,6 @@ def catalogue_markdown(rules: list[Rule], ruleset: RuleSet, lang: str = "en") ->
     return "\n".join(rows) + "\n"
 
 
-
 def rule_detail(rule: Rule, ruleset: RuleSet, province: str | None, lang: str) -> str:
     import yaml
 

@@ -17,7 +17,6 @@ _ICON = {Verdict.ELIGIBLE: "✅", Verdict.NOT_ELIGIBLE: "❌", Verdict.INCOMPLET
 _STATUS = {Status.FAIL: "❌", Status.UNKNOWN: "❔", Status.WAIVED: "🔕"}
 
 
-
 class MarkdownWriter:
     def __init__(self, ctx: WriterContext) -> None:
         self.ctx = ctx

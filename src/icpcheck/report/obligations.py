@@ -186,7 +186,6 @@ def render_text(items: Sequence[Obligation], errors: Errors, view: View) -> str:
     return buffer.getvalue()
 
 
-
 def render_markdown(items: Sequence[Obligation], errors: Errors, view: View) -> str:
     labels = LABELS[view.lang]
     out = [f"## {_heading(view)}\n\n"]
