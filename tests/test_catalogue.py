@@ -14,6 +14,8 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from conftest import ROOT
 from icpcheck.engine import load_ruleset
 from icpcheck.policy import emitted_rules
@@ -118,3 +120,17 @@ def test_tags_select_the_produced_findings() -> None:
     ruleset = load_ruleset()
     assert expand_patterns("--only", ["tag:whois"], ruleset) == ("domain.whois", "domain.whois_conflict")
     assert expand_patterns("--skip", ["tag:waivers", "licence.*"], ruleset)[-1] == "licence.*"
+
+
+def test_the_domain_command_runs_the_rules_tagged_domain(
+    cli: CLI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`icpcheck domain` selects by tags (rules/*.yaml), not by ID patterns in code: `domain`, and the ones
+    also tagged `holder` only when there is a --holder to compare with."""
+    monkeypatch.setenv("ICPCHECK_CACHE_DIR", str(tmp_path))  # empty: --offline looks nothing up
+    ruleset = load_ruleset()
+    tagged, holder = ruleset.tagged("domain"), set(ruleset.tagged("holder"))
+    assert holder and holder < set(tagged)
+    for extra, expected in (((), [r for r in tagged if r not in holder]), (("--holder", "某公司"), tagged)):
+        _, out, _ = cli("domain", "example.cn", "--offline", "-f", "json", "--as-of", "2026-11-22", *extra)
+        assert [f["rule"] for f in json.loads(out)["domains"][0]["findings"]] == expected

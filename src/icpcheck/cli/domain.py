@@ -22,7 +22,9 @@ if TYPE_CHECKING:
     from icpcheck.engine.loader import Bilingual
     from icpcheck.findings import Finding
 
-DOMAIN_RULES = ("filing.domain_*", "licence.domain_*")
+# The rules this command runs are tagged in rules/*.yaml: `domain` (decided by a domain's registration
+# facts, which whois gives) and, among them, `holder` (they compare the holder with --holder).
+DOMAIN_TAG, HOLDER_TAG = "domain", "holder"
 # There is no profile here: an unknown comes from whois lacking a fact, or from a fact about the filing
 # subject (shareholders, legal representative) that only a profile gives.
 _NO_PROFILE = {
@@ -71,7 +73,6 @@ def domain(
     lang: Annotated[Lang | None, typer.Option("--lang", help="Language (default: locale, else zh).")] = None,
 ) -> None:
     """Look domains up with whois and check them against the filing and licence domain rules."""
-    import fnmatch
     import json
 
     from pydantic import ValidationError
@@ -97,6 +98,8 @@ def domain(
     facts = lookup_many(names, timeout=check_timeout(timeout), use_cache=not no_cache, offline=offline)
     ruleset = load_ruleset()
     hints = {r.id: r.spec.unknown for r in ruleset.rules}
+    holder_rules = set(ruleset.tagged(HOLDER_TAG))
+    selected = {r for r in ruleset.tagged(DOMAIN_TAG) if holder is not None or r not in holder_rules}
     report: list[dict[str, Any]] = []
     ok = True
     for fact in facts:
@@ -123,10 +126,7 @@ def domain(
             as_of=day,
             lang=language,
             name=fact.name,
-            select=lambda rule: (
-                any(fnmatch.fnmatchcase(rule, p) for p in DOMAIN_RULES)
-                and (holder is not None or not rule.startswith("filing.domain_holder"))
-            ),
+            select=selected.__contains__,
         )
         findings = [f for r in results for f in r.findings]
         for finding in findings:
