@@ -107,3 +107,44 @@ def test_every_rule_has_bilingual_texts_and_a_source() -> None:
         assert spec.source.strip() and spec.message.zh and spec.message.en
         assert spec.remediation.zh and spec.remediation.en
         assert rule.id.split(".")[0] == spec.type
+
+
+def test_the_operator_table_needs_no_import_order() -> None:
+    """One place builds the operator table: a condition using an identifier or registrar operator compiles in
+    a fresh interpreter that imported nothing but the condition module (no registration by side effect)."""
+    import subprocess
+    import sys
+
+    code = (
+        "from icpcheck.engine.conditions import compile_condition, operators\n"
+        "for op in ('uscc_valid', 'mobile_province', 'registrar_approved'):\n"
+        "    compile_condition({'field': 'x', 'op': op, 'value': True})\n"
+        "assert {'eq', 'uscc_valid', 'registrar_approved'} <= set(operators())\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+
+
+def test_consecutive_months_reads_the_field_names_the_rule_gives() -> None:
+    """The engine knows no profile field: `month_field` and `number_field` come from the rule."""
+    import datetime as dt
+
+    from icpcheck.engine.conditions import ConditionError, Ctx, compile_condition
+
+    rule = {
+        "consecutive_months": "payroll",
+        "month_field": "period",
+        "number_field": "paid",
+        "min": 2,
+        "months": 2,
+    }
+    node = compile_condition(rule)
+    ctx = Ctx({}, {}, dt.date(2026, 3, 15), {})
+    months = [{"period": "2026-01", "paid": 2}, {"period": "2026-02", "paid": 3}]
+    out = node.evaluate(ctx, {"payroll": months}, "")
+    assert out.value is True and out.expected == {"min_paid": 2, "months": 2}
+    months[0]["paid"] = 1
+    assert node.evaluate(ctx, {"payroll": months}, "").value is False
+    assert node.evaluate(ctx, {"payroll": months[1:]}, "").value is None  # January has no entry
+    with pytest.raises(ConditionError, match="month_field"):
+        compile_condition({k: v for k, v in rule.items() if k != "month_field"})

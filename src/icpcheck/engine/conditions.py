@@ -10,7 +10,7 @@ Forms (see docs/rules.md for the full reference):
       options: if_missing: pass|fail|unknown (field absent), null_passes: true (explicit null passes)
   {all: [..]} {any: [..]} {not: C} {unknown_if: C} {use: NAME}
   {each: PATH, check: C, if_empty: unknown} {some: PATH, check: C} {count: PATH, where: C, op: ge, value: N}
-  {consecutive_months: PATH, min: N, months: M}
+  {consecutive_months: PATH, month_field: KEY, number_field: KEY, min: N, months: M}
   {count: PATH, distinct: [KEY..], ..} {unique: PATH, where: C, by: [KEY..]} {same_as: [PATH..], by: [KEY..]}
 V is a literal, "$param.name", or "as_of" (with optional offset_months: N, N may be "$param").
 Inside each/some/count a field path is relative to the item ("." is the item itself); a leading "/" makes it
@@ -23,6 +23,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from icpcheck.engine.paths import ABSENT, compile_path, join, resolve
@@ -185,7 +186,9 @@ def _mentions_any(actual: Any, expected: Any) -> bool:
 
 
 # An operator may answer None where the data cannot decide (the leaf is then unknown).
-OPERATORS: dict[str, Callable[[Any, Any], bool | None]] = {
+Operator = Callable[[Any, Any], bool | None]
+
+GENERIC_OPERATORS: dict[str, Operator] = {
     "eq": lambda a, e: bool(a == e),
     "ne": lambda a, e: bool(a != e),
     "gt": lambda a, e: bool(a > e),
@@ -207,9 +210,19 @@ OPERATORS: dict[str, Callable[[Any, Any], bool | None]] = {
 UNARY = {"exists"}
 
 
-def register_operator(name: str, func: Callable[[Any, Any], bool | None]) -> None:
-    """Add an operator (e.g. an identifier check); rule files can use it by name."""
-    OPERATORS[name] = func
+@cache
+def operators() -> dict[str, Operator]:
+    """The operator table, built here and only here: the generic operators above and the domain-specific
+    ones, each module exporting its table (no registration by importing a module)."""
+    from icpcheck.engine import identifiers, registrars
+
+    return {**GENERIC_OPERATORS, **identifiers.OPERATORS, **registrars.OPERATORS}
+
+
+def register_operator(name: str, func: Operator) -> None:
+    """Add an operator for rule files to use by name (code using the engine as a library); call it before
+    loading the rules that use it."""
+    operators()[name] = func
 
 
 # --- nodes --------------------------------------------------------------------------------------------
@@ -222,6 +235,7 @@ class Leaf(Node):
         self.path = path
         self.compiled = compile_path(path.lstrip("/"))
         self.op = op
+        self.func = operators().get(op)  # None for the unary `exists`
         self.ref = ref
         self.is_param = is_param
         self.null_passes = null_passes
@@ -249,8 +263,9 @@ class Leaf(Node):
         expected = self.ref.get(ctx)
         if expected is ABSENT or expected is None:
             return Outcome(None, self.ref.field, None, actual)
+        assert self.func is not None, self.op
         try:
-            ok = OPERATORS[self.op](actual, expected)
+            ok = self.func(actual, expected)
         except TypeError:  # e.g. a number compared with a date: the data does not fit the rule
             return Outcome(False, field, expected, actual)
         return Outcome(ok, field, expected, actual)
@@ -461,6 +476,7 @@ class Count(_OverList):
     ) -> None:
         super().__init__(path, where)
         self.op = op
+        self.func = operators()[op]
         self.ref = ref
         self.distinct = distinct
 
@@ -484,8 +500,8 @@ class Count(_OverList):
             matched = sum(v is True for v in values)
             unknown = sum(v is None for v in values)
         expected = self.ref.get(ctx)
-        ok = OPERATORS[self.op](matched, expected)
-        if not ok and unknown and OPERATORS[self.op](matched + unknown, expected):
+        ok = self.func(matched, expected)
+        if not ok and unknown and self.func(matched + unknown, expected):
             return Outcome(None, where, expected, matched)  # the unknown items could decide it
         return Outcome(ok, where, expected, matched)
 
@@ -597,10 +613,19 @@ class SameAs(Node):
 
 
 class ConsecutiveMonths(_OverList):
-    """The `months` full calendar months before as_of each have at least `min` insured staff."""
+    """The `months` full calendar months before as_of each have an item whose `number_field` is at least
+    `min`; items name their month (YYYY-MM) in `month_field`. The field names come from the rule."""
 
-    def __init__(self, path: str, minimum: Ref, months: Ref, if_month_missing: bool | None = None) -> None:
+    def __init__(
+        self,
+        path: str,
+        fields: tuple[str, str],
+        minimum: Ref,
+        months: Ref,
+        if_month_missing: bool | None = None,
+    ) -> None:
         super().__init__(path, None)
+        self.month_field, self.number_field = fields
         self.minimum = minimum
         self.months = months
         self.if_month_missing = if_month_missing
@@ -608,10 +633,10 @@ class ConsecutiveMonths(_OverList):
     def evaluate(self, ctx: Ctx, item: Any, prefix: str) -> Outcome:
         items, where = self.items(item, prefix)
         minimum, months = int(self.minimum.get(ctx)), int(self.months.get(ctx))
-        expected = {"min_insured": minimum, "months": months}
+        expected = {f"min_{self.number_field}": minimum, "months": months}
         if items is None:
             return Outcome(None, where, expected)
-        by_month = {str(resolve(e, ("month",))): resolve(e, ("insured",)) for e in items}
+        by_month = {str(resolve(e, (self.month_field,))): resolve(e, (self.number_field,)) for e in items}
         wanted = [add_months(ctx.as_of.replace(day=1), -n).strftime("%Y-%m") for n in range(months, 0, -1)]
         actual = {m: by_month.get(m) for m in wanted}
         if any(isinstance(v, int) and v < minimum for v in actual.values()):
@@ -691,8 +716,12 @@ def compile_condition(raw: Any, where: str = "check") -> Node:
         paths = [_name(t, f"{where}.same_as[{i}]") for i, t in enumerate(targets)]
         return SameAs(paths, _keys(raw.get("by"), f"{where}.by"))
     if "consecutive_months" in keys:
-        _only(raw, {"consecutive_months", "min", "months", "if_month_missing"}, where)
-        for key in ("min", "months"):
+        _only(
+            raw,
+            {"consecutive_months", "month_field", "number_field", "min", "months", "if_month_missing"},
+            where,
+        )
+        for key in ("month_field", "number_field", "min", "months"):
             if key not in raw:
                 raise ConditionError(f"'consecutive_months' needs '{key}'", where)
         missing = raw.get("if_month_missing", "unknown")
@@ -700,6 +729,10 @@ def compile_condition(raw: Any, where: str = "check") -> Node:
             raise ConditionError("'if_month_missing' is pass, fail or unknown", f"{where}.if_month_missing")
         return ConsecutiveMonths(
             _name(raw["consecutive_months"], f"{where}.consecutive_months"),
+            (
+                _name(raw["month_field"], f"{where}.month_field"),
+                _name(raw["number_field"], f"{where}.number_field"),
+            ),
             _ref(raw["min"]),
             _ref(raw["months"]),
             _IF_EMPTY[missing],
@@ -754,7 +787,7 @@ def _keys(value: Any, where: str) -> tuple[str, ...]:
 
 def _op(raw: dict[str, Any], where: str, *, unary: bool) -> str:
     op = raw.get("op")
-    known = set(OPERATORS) | (UNARY if unary else set())
+    known = set(operators()) | (UNARY if unary else set())
     if op not in known:
         raise ConditionError(f"unknown operator {op!r} (known: {', '.join(sorted(known))})", f"{where}.op")
     return str(op)

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from typing import Any
-
-from icpcheck.engine.conditions import register_operator
 
 MOBILE = re.compile(r"^(?:\+?86[- ]?)?1[3-9]\d{9}$")
 # 京ICP备2020012345号-1 (seed 004: 京ICP备05032038号-1)
@@ -142,7 +141,8 @@ def _number_province(value: Any, province: Any) -> bool:
     return False
 
 
-for _name, _func in {
+# The operators of this module; conditions.operators() builds the table from it.
+OPERATORS: dict[str, Callable[[Any, Any], bool | None]] = {
     "uscc_valid": _uscc_valid,
     "uscc_province": _uscc_province,
     "uscc_division_in": _uscc_division_in,
@@ -154,5 +154,4 @@ for _name, _func in {
     "licence_number_valid": _shape(LICENCE),
     "public_security_number_valid": _shape(PUBLIC_SECURITY),
     "number_province": _number_province,
-}.items():
-    register_operator(_name, _func)
+}

@@ -193,9 +193,6 @@ class RuleSet:
 
 
 def load_ruleset(directory: Path | str | None = None) -> RuleSet:
-    # registers the identifier and registrar operators before compiling
-    from icpcheck.engine import identifiers, registrars  # noqa: F401
-
     base = Path(directory) if directory is not None else rules_dir()
     if not base.is_dir():
         raise RuleFileError("rules directory not found", file=str(base))

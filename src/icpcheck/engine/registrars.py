@@ -15,7 +15,6 @@ from typing import Any
 from pydantic import Field
 
 from icpcheck.data import rules_dir
-from icpcheck.engine.conditions import register_operator
 from icpcheck.engine.loader import StrictModel, load_spec
 
 
@@ -49,4 +48,5 @@ def _registrar_approved(value: Any, expected: Any) -> bool | None:
     return None  # not on the list: MIIT's query decides, not icpcheck
 
 
-register_operator("registrar_approved", _registrar_approved)
+# The operator of this module; conditions.operators() builds the table from it.
+OPERATORS = {"registrar_approved": _registrar_approved}
