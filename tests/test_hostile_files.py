@@ -72,7 +72,8 @@ def test_machine_formats_stay_valid_and_keep_the_value(cli: CLI, evil_profile: P
 
 def test_error_lines_escape_file_names_and_values(cli: CLI, tmp_path: Path) -> None:
     bad = tmp_path / "x\x1b]0;pwned\x07.yaml"
-    bad.write_text('version: 1\ncompany:\n  province: "\\e[2J\\x9b\\u202e"\n', encoding="utf-8")
+    # One mistake (a hostile province), so that one line on stderr means no escape split it.
+    bad.write_text('version: 1\ncompany:\n  name: x\n  province: "\\e[2J\\x9b\\u202e"\n', encoding="utf-8")
     for fmt in ("text", "junit", "markdown", "github"):
         _, out, err = cli("eligibility", bad, "-f", fmt)
         assert not RAW.search(err.rstrip("\n")), repr(err)

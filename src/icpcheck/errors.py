@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 
 class IcpcheckError(Exception):
     """A problem with the user's input or the rule data; shown as one line, never a traceback."""
@@ -16,6 +18,7 @@ class IcpcheckError(Exception):
         line: int | None = None,
         column: int | None = None,
         field: str | None = None,
+        more: Sequence[IcpcheckError] = (),
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -23,10 +26,18 @@ class IcpcheckError(Exception):
         self.line = line
         self.column = column
         self.field = field
+        self.more = tuple(more)  # further mistakes found in the same run (a profile's other fields)
+
+    def each(self) -> tuple[IcpcheckError, ...]:
+        """This mistake and the others found with it, one line each."""
+        return (self, *self.more)
 
     def __reduce__(self) -> tuple[object, ...]:
         # Keep file/line/field across processes (the parallel batch pickles outcomes).
-        return (_rebuild, (type(self), self.message, self.file, self.line, self.column, self.field))
+        return (
+            _rebuild,
+            (type(self), self.message, self.file, self.line, self.column, self.field, self.more),
+        )
 
     def __str__(self) -> str:
         where = ""
@@ -62,5 +73,29 @@ def _rebuild(
     line: int | None,
     column: int | None,
     field: str | None,
+    more: tuple[IcpcheckError, ...] = (),
 ) -> IcpcheckError:
-    return cls(message, file=file, line=line, column=column, field=field)
+    return cls(message, file=file, line=line, column=column, field=field, more=more)
+
+
+MAX_MISTAKES = 20  # per file: enough for a first draft, short enough to read; the rest come after a fix
+
+
+def gather(mistakes: Sequence[IcpcheckError]) -> IcpcheckError:
+    """One error for all the mistakes found in a file, in line order, at most MAX_MISTAKES of them (the last
+    line then says how many more there are)."""
+    ordered = sorted(mistakes, key=lambda e: (e.line is None, e.line or 0))
+    first = ordered[0]
+    shown = ordered[:MAX_MISTAKES]
+    if len(ordered) > MAX_MISTAKES:
+        rest = len(ordered) - MAX_MISTAKES
+        note = f"{rest} more mistake{'s' if rest > 1 else ''} not listed (the first {MAX_MISTAKES} are above)"
+        shown.append(type(first)(note, file=first.file))
+    return type(first)(
+        first.message,
+        file=first.file,
+        line=first.line,
+        column=first.column,
+        field=first.field,
+        more=shown[1:],
+    )

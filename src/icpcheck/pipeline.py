@@ -68,7 +68,8 @@ def load_path(path: Path, as_of: dt.date, show_pii: bool = False) -> LoadedProfi
         check_dates(loaded, as_of)
     except IcpcheckError as exc:
         if not show_pii:
-            exc.message = mask_text(exc.message)
+            for mistake in exc.each():
+                mistake.message = mask_text(mistake.message)
         return exc
     return loaded
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from icpcheck.errors import IcpcheckError, ProfileError, UsageError
+from icpcheck.errors import IcpcheckError, ProfileError, UsageError, gather
 
 try:  # the C loader is several times faster; fall back where libyaml is missing
     from yaml import CSafeLoader as _Loader
@@ -43,6 +43,9 @@ class LoadedYaml:
     data: Any
     name: str
     lines: dict[Path_, int] = field(default_factory=dict)
+    # With `partial`: mistakes in single values (a duplicate key, an impossible date, a disallowed tag), each
+    # value left out or replaced by INVALID, so that the caller can report them with its own findings.
+    problems: list[IcpcheckError] = field(default_factory=list)
 
     def line_of(self, path: Path_) -> int | None:
         """Line of the value at `path`, or of its nearest ancestor that has one."""
@@ -64,7 +67,11 @@ def max_bytes() -> int:
 
 
 def load_yaml_file(
-    path: Path | str, *, error: type[IcpcheckError] = ProfileError, limit: int | None = None
+    path: Path | str,
+    *,
+    error: type[IcpcheckError] = ProfileError,
+    limit: int | None = None,
+    partial: bool = False,
 ) -> LoadedYaml:
     name = str(path)
     limit = max_bytes() if limit is None else limit
@@ -75,7 +82,7 @@ def load_yaml_file(
             "ICPCHECK_MAX_FILE_BYTES if this file is genuine)",
             file=name,
         )
-    return load_yaml_text(decode(raw, name, error), name, error=error)
+    return load_yaml_text(decode(raw, name, error), name, error=error, partial=partial)
 
 
 def read_regular_file(path: Path | str, limit: int, error: type[IcpcheckError]) -> bytes:
@@ -229,7 +236,11 @@ def _common(text: str) -> float:
     return hits / len(wide) if wide else 0.0
 
 
-def load_yaml_text(text: str, name: str, *, error: type[IcpcheckError] = ProfileError) -> LoadedYaml:
+def load_yaml_text(
+    text: str, name: str, *, error: type[IcpcheckError] = ProfileError, partial: bool = False
+) -> LoadedYaml:
+    """The data and its lines. A mistake in the structure stops the load; a mistake in a single value stops
+    it too, unless `partial`: then every such mistake is in `problems` and the load goes on."""
     _check_depth(text, name, error)
     loader = _Loader(text)
     try:
@@ -251,6 +262,8 @@ def load_yaml_text(text: str, name: str, *, error: type[IcpcheckError] = Profile
         loaded = LoadedYaml(None, name)
         if node is not None:
             loaded.data = _Walker(loader, loaded, error).build(node, (), 0)
+        if loaded.problems and not partial:
+            raise gather(loaded.problems)
         return loaded
     finally:
         loader.dispose()
@@ -284,6 +297,16 @@ def _check_depth(text: str, name: str, error: type[IcpcheckError]) -> None:
         loader.dispose()
 
 
+class _Invalid:
+    """Stands for a value the walker refused (its problem is in LoadedYaml.problems)."""
+
+    def __repr__(self) -> str:
+        return "<invalid>"
+
+
+INVALID = _Invalid()
+
+
 class _Walker:
     def __init__(self, loader: Any, out: LoadedYaml, error: type[IcpcheckError]) -> None:
         self.loader = loader
@@ -299,6 +322,11 @@ class _Walker:
             field=dotted(path) or None,
         )
 
+    def refuse(self, message: str, node: yaml.Node, path: Path_) -> _Invalid:
+        """A mistake in one value: noted, and the walk goes on (the caller decides whether to stop)."""
+        self.out.problems.append(self.fail(message, node, path))
+        return INVALID
+
     def build(self, node: yaml.Node, path: Path_, depth: int) -> Any:
         self.count += 1
         if self.count > MAX_NODES:
@@ -306,13 +334,15 @@ class _Walker:
         if depth > MAX_DEPTH:
             raise self.fail(f"nested deeper than {MAX_DEPTH} levels", node, path)
         if node.tag not in _STANDARD_TAGS:
-            raise self.fail(f"tag {node.tag!r} is not allowed (only plain YAML data)", node, path)
+            return self.refuse(f"tag {node.tag!r} is not allowed (only plain YAML data)", node, path)
         self.out.lines.setdefault(path, node.start_mark.line + 1)
         if isinstance(node, yaml.MappingNode):
             result: dict[str, Any] = {}
             seen: dict[str, int] = {}
             for key_node, value_node in node.value:
                 key = self.build(key_node, path, depth + 1) if isinstance(key_node, yaml.ScalarNode) else None
+                if key is INVALID:  # a tagged key (a merge key `<<`): the mapping's shape is unknown
+                    raise self.out.problems.pop()
                 if key is None or isinstance(key, (dict, list)):
                     raise self.fail("mapping keys must be plain names", key_node, path)
                 key = str(key)
@@ -320,7 +350,8 @@ class _Walker:
                     raise self.fail("merge keys (<<) are not supported", key_node, path)
                 line = key_node.start_mark.line + 1
                 if key in seen:
-                    raise self.fail(f"duplicate key {key!r} (lines {seen[key]} and {line})", key_node, path)
+                    self.refuse(f"duplicate key {key!r} (lines {seen[key]} and {line})", key_node, path)
+                    continue  # the first one is read
                 seen[key] = line
                 child = (*path, key)
                 self.out.lines[child] = line
@@ -332,11 +363,13 @@ class _Walker:
             return node.value  # the common case: skip the constructor machinery
         shown = node.value if len(node.value) <= 40 else f"{node.value[:40]}…"
         if node.tag in _NUMBERS and len(node.value) > _MAX_DIGITS:
-            raise self.fail(f"number {shown!r} has {len(node.value):,} characters: out of range", node, path)
+            return self.refuse(
+                f"number {shown!r} has {len(node.value):,} characters: out of range", node, path
+            )
         try:
             return self.loader.construct_object(node)
         except Exception as exc:  # e.g. timestamp 2026-02-30: datetime raises ValueError
-            raise self.fail(f"invalid value {shown!r}: {exc}", node, path) from None
+            return self.refuse(f"invalid value {shown!r}: {exc}", node, path)
 
 
 def dotted(path: Path_) -> str:

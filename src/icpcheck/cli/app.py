@@ -162,8 +162,9 @@ def run(argv: list[str]) -> int:
     except IcpcheckError as exc:
         from icpcheck.pii import mask_text
 
-        message = str(exc) if "--show-pii" in argv else mask_text(str(exc))
-        print(f"icpcheck: error: {message}", file=sys.stderr)
+        for mistake in exc.each():
+            message = str(mistake) if "--show-pii" in argv else mask_text(str(mistake))
+            print(f"icpcheck: error: {message}", file=sys.stderr)
         return exc.exit_code
     except typer.Exit as exc:
         try:

@@ -177,7 +177,8 @@ def eligibility(
         for outcome in evaluate_many(files, ruleset, options, jobs or default_jobs()):
             if outcome.error is not None:
                 broken = True
-                print(f"icpcheck: error: {outcome.error}", file=sys.stderr)
+                for mistake in outcome.error.each():
+                    print(f"icpcheck: error: {mistake}", file=sys.stderr)
             elif policy.fails(outcome.results):
                 failed = True
             out.write(writer.add(outcome))

@@ -83,8 +83,9 @@ def obligations(
     for path in files:
         loaded = load_path(path, day, show_pii)
         if isinstance(loaded, IcpcheckError):
-            print(f"icpcheck: error: {loaded}", file=sys.stderr)
-            errors.append((clean(str(path)), str(loaded)))
+            for mistake in loaded.each():
+                print(f"icpcheck: error: {mistake}", file=sys.stderr)
+                errors.append((clean(str(path)), str(mistake)))
             continue
         profile = loaded.profile
         redactor = None if show_pii else Redactor.for_profile(profile)

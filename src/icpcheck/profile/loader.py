@@ -10,9 +10,9 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from icpcheck.errors import ProfileError
+from icpcheck.errors import IcpcheckError, ProfileError, gather
 from icpcheck.profile.model import Profile
-from icpcheck.yamlio import LoadedYaml, dotted, load_yaml_file, load_yaml_text, parse_dotted
+from icpcheck.yamlio import INVALID, LoadedYaml, dotted, load_yaml_file, load_yaml_text, parse_dotted
 
 
 @dataclass(slots=True)
@@ -34,42 +34,65 @@ def check_dates(loaded: LoadedProfile, as_of: dt.date) -> None:
     profile = loaded.profile
     dated: list[tuple[str, dt.date | None]] = [("company.established", profile.company.established)]
     dated += [(f"domains[{i}].registered", d.registered) for i, d in enumerate(profile.domains or [])]
-    for field, day in dated:
-        if day is not None and day > as_of:
-            raise ProfileError(
-                f"{day.isoformat()} is after the evaluation date {as_of.isoformat()} (typo, or pass --as-of)",
-                file=loaded.name,
-                line=loaded.line_of(field),
-                field=field,
-            )
+    mistakes = [
+        ProfileError(
+            f"{day.isoformat()} is after the evaluation date {as_of.isoformat()} (typo, or pass --as-of)",
+            file=loaded.name,
+            line=loaded.line_of(field),
+            field=field,
+        )
+        for field, day in dated
+        if day is not None and day > as_of
+    ]
+    if mistakes:
+        raise gather(mistakes)
 
 
 def load_profile(path: Path | str) -> LoadedProfile:
-    return parse_profile(load_yaml_file(path, error=ProfileError))
+    return parse_profile(load_yaml_file(path, error=ProfileError, partial=True))
 
 
 def load_profile_text(text: str, name: str = "<string>") -> LoadedProfile:
-    return parse_profile(load_yaml_text(text, name, error=ProfileError))
+    return parse_profile(load_yaml_text(text, name, error=ProfileError, partial=True))
 
 
 def parse_profile(source: LoadedYaml) -> LoadedProfile:
+    """The profile, or a ProfileError naming every mistake in it (the first, with the others in `more`)."""
     data = source.data
     if not isinstance(data, dict):
+        if source.problems:
+            raise gather(source.problems)
         kind = "empty" if data is None else f"a {type(data).__name__}"
         raise ProfileError(
             f"a profile is a YAML mapping (version: 1, company: …), but this file is {kind}", file=source.name
         )
+    mistakes = list(source.problems)
     try:
-        return LoadedProfile(Profile.model_validate(data), source)
+        profile = Profile.model_validate(data)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = _data_path(err["loc"], data)
-        raise ProfileError(
-            _describe(err, loc, data),
-            file=source.name,
-            line=source.line_of(loc),
-            field=dotted(loc) or None,
-        ) from None
+        mistakes += _mistakes(exc, source)
+    if mistakes:
+        raise gather(mistakes)
+    return LoadedProfile(profile, source)
+
+
+def _mistakes(exc: ValidationError, source: LoadedYaml) -> list[IcpcheckError]:
+    """One error per field pydantic refused (the first reason for each), except values the YAML walk
+    already refused."""
+    out: dict[str, IcpcheckError] = {}
+    for err in exc.errors():
+        if err.get("input") is INVALID:
+            continue
+        loc = _data_path(err["loc"], source.data)
+        field = dotted(loc)
+        if field not in out:
+            out[field] = ProfileError(
+                _describe(err, loc, source.data),
+                file=source.name,
+                line=source.line_of(loc),
+                field=field or None,
+            )
+    return list(out.values())
 
 
 def _data_path(loc: tuple[str | int, ...], data: Any) -> tuple[str | int, ...]:

@@ -35,8 +35,9 @@ class GithubWriter:
 
     def add(self, outcome: ProfileOutcome) -> str:
         if outcome.error is not None:
-            return annotation(
-                "error", outcome.path, outcome.error.line, "icpcheck input error", str(outcome.error)
+            return "".join(
+                annotation("error", outcome.path, err.line, "icpcheck input error", str(err))
+                for err in outcome.error.each()
             )
         out = []
         for result in outcome.results:

@@ -174,7 +174,8 @@ class HtmlWriter:
     def add(self, outcome: ProfileOutcome) -> str:
         record_verdicts(self.ctx, outcome)
         if outcome.error is not None:
-            return str(self.module.broken(path=outcome.path, error=str(outcome.error), words=self.words))
+            errors = [str(e) for e in outcome.error.each()]
+            return str(self.module.broken(path=outcome.path, errors=errors, words=self.words))
         results = []
         cited: list[str] = []
         for result in outcome.results:

@@ -59,10 +59,13 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def error_dict(outcome: ProfileOutcome) -> dict[str, Any]:
-    err = outcome.error
-    assert err is not None
-    return {"profile": outcome.path, "line": err.line, "field": err.field, "message": err.message}
+def error_dicts(outcome: ProfileOutcome) -> list[dict[str, Any]]:
+    """One entry per mistake in the profile."""
+    assert outcome.error is not None
+    return [
+        {"profile": outcome.path, "line": err.line, "field": err.field, "message": err.message}
+        for err in outcome.error.each()
+    ]
 
 
 class JsonWriter:
@@ -78,7 +81,7 @@ class JsonWriter:
 
     def add(self, outcome: ProfileOutcome) -> str:
         if outcome.error is not None:
-            self.errors.append(error_dict(outcome))
+            self.errors.extend(error_dicts(outcome))
             return ""
         chunks = []
         for result in outcome.results:

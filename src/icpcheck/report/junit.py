@@ -26,7 +26,9 @@ class JunitWriter:
             return (
                 f'  <testsuite name={name} tests="1" failures="0" errors="1" skipped="0">\n'
                 f'    <testcase classname={name} name="load">\n'
-                f"      <error message={quoteattr(str(outcome.error))}/>\n"
+                f"      <error message={quoteattr(str(outcome.error))}>"
+                + escape("\n".join(str(e) for e in outcome.error.each()))
+                + "</error>\n"
                 "    </testcase>\n  </testsuite>\n"
             )
         out = []

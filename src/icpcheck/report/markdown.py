@@ -28,7 +28,9 @@ class MarkdownWriter:
     def add(self, outcome: ProfileOutcome) -> str:
         record_verdicts(self.ctx, outcome)
         if outcome.error is not None:
-            return f"### `{outcome.path}`\n\n❗ {table_cell(outcome.error)}\n\n"
+            return f"### `{outcome.path}`\n\n" + "".join(
+                f"❗ {table_cell(e)}\n\n" for e in outcome.error.each()
+            )
         out = [f"### `{outcome.path}`\n"]
         for result in outcome.results:
             verdict = result.verdict

@@ -92,13 +92,13 @@ class SarifWriter:
 
     def add(self, outcome: ProfileOutcome) -> str:
         if outcome.error is not None:
-            err = outcome.error
-            self.notifications.append(
+            self.notifications.extend(
                 {
                     "level": "error",
                     "message": {"text": str(err)},
                     "locations": [_location(outcome.path, err.line)],
                 }
+                for err in outcome.error.each()
             )
             return ""
         chunks = []
