@@ -7,6 +7,7 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 import yaml
 
 from conftest import EXAMPLES, ROOT
@@ -90,3 +91,68 @@ def test_a_rule_alias_may_not_be_a_rule_id(cli: CLI, tmp_path: Path) -> None:
     custom.write_text(custom.read_text(encoding="utf-8").replace("licence.old_house_rule", "licence.capital"))
     code, _, err = cli("rules", "validate", rules)
     assert code == 2 and "alias 'licence.capital' is already a rule ID" in err
+
+
+# The other data a rules directory holds, each amended where a command shows it: (file, path to a value).
+AMEND = {
+    "timeline": ("guidance/timeline.yaml", ("filing", 0, "title", "en")),
+    "obligations": ("guidance/obligations.yaml", ("obligations", 0, "title", "en")),
+    "sources": ("sources.yaml", ("sources", 0, "title", "en")),
+    "provinces": ("provinces.yaml", ("provinces", "beijing", "authority")),
+    "coverage": ("ledger.yaml", ("statements", 0, "note")),
+    "site": ("guidance/site.yaml", ("beian_url",)),
+    "domain": ("filing.yaml", ("rules", "filing.domain_tld_approved", "message", "en")),
+}
+
+
+def _amend_data(rules: Path) -> None:
+    for name, (file, keys) in AMEND.items():
+        path = rules / file
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        node = data
+        for key in keys[:-1]:  # a text key into a list: the item with that ID
+            node = (
+                next(r for r in node if r["id"] == key)
+                if isinstance(key, str) and isinstance(node, list)
+                else node[key]
+            )
+        node[keys[-1]] = f"https://amended.example/{name}" if name == "site" else f"Amended {name}"
+        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+COMMANDS = {
+    "timeline": (
+        "timeline",
+        "-t",
+        "filing",
+        "--province",
+        "beijing",
+        "--start",
+        "2026-11-02",
+        "--lang",
+        "en",
+    ),
+    "obligations": ("obligations", PROFILE, "--as-of", "2026-11-22", "--lang", "en"),
+    "sources": ("sources", "--lang", "en"),
+    "provinces": ("provinces", "beijing", "--as-of", "2026-11-22"),
+    "coverage": ("rules", "coverage", "-f", "json"),
+    "site": ("site", ROOT / "tests" / "site_pages" / "good.html", "-f", "json", "--as-of", "2026-11-22"),
+    "domain": ("domain", "example.cn", "--offline", "--as-of", "2026-11-22", "--lang", "en"),
+}
+
+
+def test_the_other_commands_read_the_rules_directory_given(
+    cli: CLI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ICPCHECK_CACHE_DIR", str(tmp_path / "cache"))  # domain --offline: nothing cached
+    rules = _amended(tmp_path)
+    _amend_data(rules)
+    for name, args in COMMANDS.items():
+        _, bundled, _ = cli(*args)
+        code, custom, err = cli(*args, "--rules", rules)
+        assert code in (0, 1), (name, err)
+        assert "amended" in custom.lower() and "amended" not in bundled.lower(), (name, custom[:400])
+    _, out, _ = cli("rules", "validate", rules)
+    assert (
+        str(rules) in out and f"ok: {len(json.loads(cli('rules', 'list', '-f', 'json')[1])) + 1} rules" in out
+    )

@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 import yaml
 
 from conftest import EXAMPLES
-from icpcheck.cli.eligibility import Format
+from icpcheck.choices import ReportFormat
 from icpcheck.pii import mask_email, mask_id, mask_mobile, mask_text
 
 CLI = Callable[..., tuple[int, str, str]]
@@ -38,7 +38,7 @@ def _with_personal_data_in_findings(tmp_path: Path) -> Path:
 PROFILES = sorted(EXAMPLES.glob("*.yaml"))
 
 
-@pytest.mark.parametrize("fmt", [f.value for f in Format])
+@pytest.mark.parametrize("fmt", get_args(ReportFormat))
 def test_no_format_shows_raw_ids_or_mobiles(cli: CLI, tmp_path: Path, fmt: str) -> None:
     paths = [*PROFILES, _with_personal_data_in_findings(tmp_path)]
     raw = set().union(*(_raw_values(p) for p in paths))

@@ -17,12 +17,13 @@ from typing import Any
 
 from pydantic import Field
 
+from icpcheck.choices import EntityType
 from icpcheck.data import rules_dir
 from icpcheck.engine.conditions import Ctx, Node, compile_condition
 from icpcheck.engine.loader import Bilingual, RuleSet, StrictModel, compile_at, load_spec
 from icpcheck.engine.paths import compile_path, resolve
 from icpcheck.errors import RuleFileError
-from icpcheck.profile.model import EntityType, Profile
+from icpcheck.profile.model import Profile
 from icpcheck.sources import cite, source_refs
 
 TYPES = ("filing", "licence")

@@ -10,9 +10,10 @@ never changed: facts gathered from whois or a live homepage fill a copy.
 Layers of the evaluation path, each importing only from its own layer and those below it
 (tests/test_layers.py keeps it so; docs/architecture.md explains them):
 
-    0  findings, errors, textsafe, data   the finding model and plain helpers, nothing of the project
-    1  yamlio                             YAML with line numbers
-    2  provinces, profile                 the province table and the profile model
+    0  findings, errors, textsafe, data,  the finding model, the settings' choices and plain helpers,
+       choices                            nothing of the project
+    1  yamlio, outfile                    YAML with line numbers, safe output files
+    2  provinces, profile, config         the province table, the profile model, the options model
     3  engine, sources                    rule loading and evaluation, the source registry
     4  facts, sitecheck, fontsize, pii, policy, materials
     5  report                             one writer per output format
@@ -36,6 +37,7 @@ from icpcheck.findings import Finding, ProfileOutcome, Result
 from icpcheck.policy import Policy, apply_waivers
 
 if TYPE_CHECKING:
+    from icpcheck.config import Settings
     from icpcheck.materials import Checklist
     from icpcheck.profile.loader import LoadedProfile
     from icpcheck.profile.model import Profile
@@ -55,6 +57,42 @@ class Options:
     # The output format's per-profile rendering: run where the profile is evaluated (a worker process), so
     # the parent only writes finished text and never falls behind holding outcomes.
     render: Callable[[ProfileOutcome], str] | None = None
+
+
+def options_for(settings: Settings, ruleset: RuleSet, **stages: Any) -> Options:
+    """The options of one run, built from the command's settings (its flags and the project configuration):
+    the rule selection checked against `ruleset` (a pattern that matches no rule is an error naming where
+    it was given), and the types that keep a rule. `stages`: the Options asked for beyond the settings
+    (materials, whois, site)."""
+    from icpcheck.policy import check_patterns, emitted_rules, expand_patterns, known_rules, selected_types
+
+    skip, only = (
+        expand_patterns(settings.origin(name, f"--{name}")[0], getattr(settings, name), ruleset)
+        for name in ("skip", "only")
+    )
+    policy = Policy(skip, only, settings.fail_on)
+    kind = settings.type or "all"
+    types: tuple[str, ...] = ("filing", "licence") if kind == "all" else (kind,)
+    if policy.skip or policy.only:
+        known = known_rules(ruleset)
+        for name in ("only", "skip"):
+            option, file = settings.origin(name, f"--{name}")
+            check_patterns(option, getattr(policy, name), known, file)
+        emitted = emitted_rules(ruleset)
+        producing = [
+            *(emitted["site"] if stages.get("site") else ()),
+            *(emitted["whois"] if stages.get("whois") else ()),
+        ]
+        types = selected_types(policy, ruleset, types, producing)
+    return Options(
+        as_of=settings.as_of,
+        types=types,
+        province=settings.province,
+        lang=settings.lang,
+        policy=policy,
+        show_pii=settings.show_pii,
+        **stages,
+    )
 
 
 def load_path(path: Path, as_of: dt.date, show_pii: bool = False) -> LoadedProfile | IcpcheckError:

@@ -9,10 +9,13 @@ import datetime as dt
 import difflib
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from icpcheck.data import rules_dir
 from icpcheck.errors import RuleFileError, UsageError
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,10 +131,13 @@ def _normalise(name: str) -> str:
 
 
 @cache
-def province_table() -> ProvinceTable:
+def province_table(directory: Path | None = None) -> ProvinceTable:
+    """The regions of the rules `directory` (default: the bundled rules). The engine resolves province
+    names with the bundled table; a custom directory's table gives what `icpcheck provinces` shows of
+    each region (authority, local requirements)."""
     from icpcheck.yamlio import load_yaml_file
 
-    path = rules_dir() / "provinces.yaml"
+    path = (directory or rules_dir()) / "provinces.yaml"
     doc = load_yaml_file(path, error=RuleFileError).data
     if not isinstance(doc, dict) or not isinstance(doc.get("provinces"), dict):
         raise RuleFileError("expected a mapping with a 'provinces' key", file=str(path))

@@ -7,7 +7,6 @@ import datetime as dt
 import re
 from typing import TYPE_CHECKING, Any
 
-from icpcheck.data import rules_dir
 from icpcheck.engine.identifiers import FILING, LICENCE, PUBLIC_SECURITY
 from icpcheck.facts.site import Element, Page
 from icpcheck.findings import Finding, Status
@@ -15,6 +14,8 @@ from icpcheck.fontsize import font_px
 from icpcheck.profile.model import Profile
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from icpcheck.engine.loader import RuleSet
 
 _FILING_ANY = re.compile(FILING.pattern.strip("^$"))
@@ -87,11 +88,11 @@ TEXT: dict[str, dict[str, tuple[str, str]]] = {
 }
 
 
-def _config() -> dict[str, Any]:
+def _config(directory: Path) -> dict[str, Any]:
     from icpcheck.errors import RuleFileError
     from icpcheck.yamlio import load_yaml_file
 
-    data = load_yaml_file(rules_dir() / "guidance" / "site.yaml", error=RuleFileError).data
+    data = load_yaml_file(directory / "guidance" / "site.yaml", error=RuleFileError).data
     return data if isinstance(data, dict) else {}
 
 
@@ -103,7 +104,7 @@ def check_page(
     title, severity and source are the catalogue's (rules/site.yaml)."""
     from icpcheck.engine.evaluate import produced
 
-    conf = _config()
+    conf = _config(ruleset.directory)
     text = TEXT[lang]
     beian = str(conf["beian_url"])
     min_px = float(conf["min_font_px"])

@@ -68,14 +68,15 @@ def _by_seed() -> dict[str, SourceSpec]:
     return {s.seed: s for s in load_sources() if s.seed}
 
 
-def find_source(name: str) -> SourceSpec:
-    """A source by key, "seed 002" or "002"; UsageError naming the keys otherwise."""
+def find_source(name: str, directory: Path | None = None) -> SourceSpec:
+    """A source by key, "seed 002" or "002" (of the rules `directory`, default: the bundled rules);
+    UsageError naming the keys otherwise."""
     wanted = name.strip()
     number = wanted.removeprefix("seed").strip()
-    for item in load_sources():
+    for item in load_sources(directory):
         if wanted == item.key or (item.seed and number == item.seed):
             return item
-    keys = ", ".join(s.key for s in load_sources())
+    keys = ", ".join(s.key for s in load_sources(directory))
     raise UsageError(f"no source {name!r} (known: {keys})")
 
 

@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from pydantic import Field
 
-from icpcheck.data import rules_dir
 from icpcheck.engine.loader import Bilingual, StrictModel, load_spec
 from icpcheck.provinces import Province
 from icpcheck.sources import cite, source_refs
+
+if TYPE_CHECKING:
+    from icpcheck.engine.loader import RuleSet
 
 
 class StepSpec(StrictModel):
@@ -111,17 +114,20 @@ class WorkingDays:
             day += dt.timedelta(days=1)
 
 
-def _load() -> TimelineFile:
-    spec: TimelineFile = load_spec(rules_dir() / "guidance" / "timeline.yaml", TimelineFile)[0]
+def _load(directory: Path) -> TimelineFile:
+    spec: TimelineFile = load_spec(directory / "guidance" / "timeline.yaml", TimelineFile)[0]
     return spec
 
 
-def plan(kind: str, province: Province, start: dt.date, lang: str = "zh") -> Plan:
-    """The plan from `start`; durations that differ per province are parameters in force at `start`."""
+def plan(
+    kind: str, province: Province, start: dt.date, lang: str = "zh", ruleset: RuleSet | None = None
+) -> Plan:
+    """The plan from `start`; durations that differ per province are parameters in force at `start`
+    (of `ruleset`, default: the bundled rules, whose directory also holds the steps)."""
     from icpcheck.engine import load_ruleset
 
-    spec = _load()
-    ruleset = load_ruleset()
+    ruleset = ruleset or load_ruleset()
+    spec = _load(ruleset.directory)
     params = ruleset.params_for(province.key, start)
     calendar = WorkingDays()
     result = Plan(kind, province.key, start)

@@ -9,15 +9,20 @@ import io
 import os
 import sys
 from collections.abc import Callable
-from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 import typer.core
 
 from icpcheck import __version__
+from icpcheck.choices import Lang, default_lang
 from icpcheck.errors import IcpcheckError, UsageError
+
+if TYPE_CHECKING:
+    from icpcheck.config import Settings
+
+__all__ = ["default_lang"]  # the commands' default language, from the locale
 
 app = typer.Typer(
     name="icpcheck",
@@ -50,35 +55,13 @@ typer.core._TyperParameter.display_type = _readable_type(  # type: ignore[method
 _state = {"debug": False}
 
 
-class Lang(str, Enum):
-    zh = "zh"
-    en = "en"
+def settings_for(formats: Any = None, **flags: Any) -> Settings:
+    """The command's settings, one model for flags and configuration: each of `flags` as given on the
+    command line (None: not given), else the project configuration's value, else the default. `formats`:
+    the command's formats (a Literal), when it has a --format."""
+    from icpcheck.config import resolve
 
-
-class Kind(str, Enum):
-    """What to check or plan: the filing or the licence."""
-
-    filing = "filing"
-    licence = "licence"
-
-
-class Entity(str, Enum):
-    company = "company"
-    individual_business = "individual_business"
-    public_institution = "public_institution"
-    government = "government"
-    social_organization = "social_organization"
-    individual = "individual"
-    military = "military"
-
-
-def default_lang() -> Lang:
-    """English when the locale says so (LC_ALL / LC_MESSAGES / LANG = en_*), Chinese otherwise."""
-    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = os.environ.get(var)
-        if value:
-            return Lang.en if value.lower().startswith("en") else Lang.zh
-    return Lang.zh
+    return resolve(flags, formats)
 
 
 def parse_date(value: str | None, option: str = "--as-of") -> dt.date:
@@ -124,7 +107,8 @@ RulesOption = Annotated[
     typer.Option(
         "--rules",
         metavar="DIR",
-        help="Rules directory: a custom or amended copy of the bundled rules (default: the bundled rules).",
+        help="Rules directory: a custom or amended copy of the bundled rules (default: the configured one, "
+        "else the bundled rules).",
     ),
 ]
 OutputOption = Annotated[

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from icpcheck.choices import Lang, SimpleFormat
 from icpcheck.cli.app import (
     EXIT_GAPS,
     EXIT_OK,
     AsOfOption,
-    Lang,
+    RulesOption,
     app,
     check_timeout,
-    default_lang,
     parse_date,
+    settings_for,
 )
 
 if TYPE_CHECKING:
@@ -45,11 +45,6 @@ _NO_PROFILE = {
 }
 
 
-class DomainFormat(str, Enum):
-    text = "text"
-    json = "json"
-
-
 @app.command()
 def domain(
     names: Annotated[
@@ -60,17 +55,18 @@ def domain(
     ] = None,
     as_of: AsOfOption = None,
     format_: Annotated[
-        DomainFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = DomainFormat.text,
+        SimpleFormat | None, typer.Option("--format", "-f", help="Output format [default: text].")
+    ] = None,
     no_cache: Annotated[
         bool, typer.Option("--no-cache", help="Query the whois servers, ignoring the cache.")
     ] = False,
     offline: Annotated[bool, typer.Option("--offline", help="Use only the whois cache; no network.")] = False,
-    timeout: Annotated[float, typer.Option(help="Seconds per whois query.")] = 5.0,
+    timeout: Annotated[float | None, typer.Option(help="Seconds per whois query [default: 5].")] = None,
     show_pii: Annotated[
         bool, typer.Option("--show-pii", help="Show holders' names, ID numbers and mobiles unmasked.")
     ] = False,
     lang: Annotated[Lang | None, typer.Option("--lang", help="Language (default: locale, else zh).")] = None,
+    rules: RulesOption = None,
 ) -> None:
     """Look domains up with whois and check them against the filing and licence domain rules."""
     import json
@@ -93,10 +89,18 @@ def domain(
         Company(name=holder or "?")
     except ValidationError:
         raise UsageError(f"--holder: not a name: {printable(holder or '', one_line=True)!r}") from None
-    day = parse_date(as_of)
-    language = (lang or default_lang()).value
-    facts = lookup_many(names, timeout=check_timeout(timeout), use_cache=not no_cache, offline=offline)
-    ruleset = load_ruleset()
+    settings = settings_for(
+        SimpleFormat,
+        as_of=parse_date(as_of),
+        format=format_,
+        timeout=check_timeout(timeout) if timeout is not None else None,
+        show_pii=show_pii,
+        lang=lang,
+        rules=rules,
+    )
+    day, language = settings.as_of, settings.lang
+    ruleset = load_ruleset(settings.rules)
+    facts = lookup_many(names, timeout=settings.timeout or 5.0, use_cache=not no_cache, offline=offline)
     hints = {r.id: r.spec.unknown for r in ruleset.rules}
     holder_rules = set(ruleset.tagged(HOLDER_TAG))
     selected = {r for r in ruleset.tagged(DOMAIN_TAG) if holder is not None or r not in holder_rules}
@@ -139,7 +143,7 @@ def domain(
             redactor.holders([fact.holder, holder])
             entry = redactor.value(entry)
         report.append(entry)
-    if format_ is DomainFormat.json:
+    if settings.format == "json":
         typer.echo(json.dumps({"as_of": day.isoformat(), "domains": report}, ensure_ascii=False, indent=2))
     else:
 

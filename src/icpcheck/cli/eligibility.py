@@ -6,50 +6,25 @@ import dataclasses
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
+from icpcheck.choices import CheckType, Lang, ReportFormat
 from icpcheck.cli.app import (
     EXIT_GAPS,
     EXIT_INPUT,
     EXIT_OK,
     AsOfOption,
-    Lang,
     OutputOption,
     PathsArgument,
     RulesOption,
     app,
-    default_lang,
     parse_date,
+    settings_for,
 )
 from icpcheck.findings import FailOn  # light: the finding model imports nothing
-
-
-class CheckType(str, Enum):
-    filing = "filing"
-    licence = "licence"
-    all = "all"
-
-
-class Format(str, Enum):
-    text = "text"
-    json = "json"
-    sarif = "sarif"
-    junit = "junit"
-    markdown = "markdown"
-    github = "github"
-    html = "html"
-
-
-_CONFIG_CHOICES: dict[str, type[Enum]] = {
-    "type": CheckType,
-    "format": Format,
-    "lang": Lang,
-    "fail_on": FailOn,
-}
 
 
 @app.command()
@@ -69,7 +44,7 @@ def eligibility(
         Lang | None, typer.Option("--lang", help="Report language (default: locale, else zh).")
     ] = None,
     format_: Annotated[
-        Format | None, typer.Option("--format", "-f", help="Output format [default: text].")
+        ReportFormat | None, typer.Option("--format", "-f", help="Output format [default: text].")
     ] = None,
     output: OutputOption = None,
     rules: RulesOption = None,
@@ -116,70 +91,52 @@ def eligibility(
     2: bad input (reported per file; the other profiles are still checked).
     """
     from icpcheck.batch import default_jobs, evaluate_many, expand_paths
-    from icpcheck.config import find_config
     from icpcheck.engine import load_ruleset
     from icpcheck.outfile import open_output
-    from icpcheck.pipeline import Options
-    from icpcheck.policy import (
-        Policy,
-        check_patterns,
-        emitted_rules,
-        expand_patterns,
-        known_rules,
-        selected_types,
-    )
-    from icpcheck.provinces import resolve_province
+    from icpcheck.pipeline import options_for
     from icpcheck.report.text import TextWriter
     from icpcheck.report.writers import WriterContext, make_writer
 
-    found = find_config()
-    conf = _config(found)
-    kind = type_.value if type_ else conf.get("type", "all")
-    fmt = format_.value if format_ else conf.get("format", "text")
-    language = lang.value if lang else conf.get("lang", default_lang().value)
-    level = fail_on.value if fail_on else conf.get("fail_on", "unknown")
-    where = province or conf.get("province")
-    ruleset = load_ruleset(rules)
-    policy = Policy(
-        expand_patterns("--skip", skip or conf.get("skip", []), ruleset),
-        expand_patterns("--only", only or conf.get("only", []), ruleset),
-        FailOn(level),
-    )
-    types: tuple[str, ...] = ("filing", "licence") if kind == "all" else (kind,)
-    if policy.skip or policy.only:
-        known = known_rules(ruleset)
-        for name, given in (("only", only), ("skip", skip)):
-            origin = (f"--{name}", None) if given else (f"{name}:", str(found[0]) if found else None)
-            check_patterns(origin[0], getattr(policy, name), known, origin[1])
-        emitted = emitted_rules(ruleset)
-        producing = [*(emitted["site"] if site else ()), *(emitted["whois"] if whois else ())]
-        types = selected_types(policy, ruleset, types, producing)
-    options = Options(
+    settings = settings_for(
+        ReportFormat,
+        type=type_,
+        format=format_,
+        lang=lang,
+        province=province,
+        rules=rules,
+        fail_on=fail_on,
+        skip=skip,
+        only=only,
+        jobs=jobs,
+        timeout=None,  # a setting of the configuration only, here: for --site
         as_of=parse_date(as_of),
-        types=types,
-        province=resolve_province(where).key if where else None,
-        lang=language,
-        policy=policy,
         show_pii=show_pii,
+    )
+    ruleset = load_ruleset(settings.rules)
+    options = options_for(
+        settings,
+        ruleset,
         materials=materials,
         whois={"use_cache": not no_cache, "offline": offline} if whois else None,
-        site=_page(site, allow_private) if site else None,
+        site=_page(site, allow_private, settings.timeout) if site else None,
     )
     files = expand_paths(paths)
+    fmt = settings.format or "text"
     color = output is None and fmt == "text" and sys.stdout.isatty()
-    writer = make_writer(fmt, WriterContext(options.as_of, language, ruleset, color=color))
+    writer = make_writer(fmt, WriterContext(settings.as_of, settings.lang, ruleset, color=color))
     if isinstance(writer, TextWriter):  # the slow renderer: run it in the workers, next to evaluation
         options = dataclasses.replace(options, render=writer.render)
     failed = broken = False
-    inputs: list[str | Path] = [*files, *([site] if site else []), *([found[0]] if found else [])]
+    config = [settings.file] if settings.file else []
+    inputs: list[str | Path] = [*files, *([site] if site else []), *config]
     with open_output(output, inputs) as out, _progress(len(files)) as advance:
         out.write(writer.begin())
-        for outcome in evaluate_many(files, ruleset, options, jobs or default_jobs()):
+        for outcome in evaluate_many(files, ruleset, options, settings.jobs or default_jobs()):
             if outcome.error is not None:
                 broken = True
                 for mistake in outcome.error.each():
                     print(f"icpcheck: error: {mistake}", file=sys.stderr)
-            elif policy.fails(outcome.results):
+            elif options.policy.fails(outcome.results):
                 failed = True
             out.write(writer.add(outcome))
             advance()
@@ -187,31 +144,10 @@ def eligibility(
     raise typer.Exit(EXIT_INPUT if broken else EXIT_GAPS if failed else EXIT_OK)
 
 
-def _page(target: str, allow_private: bool) -> object:
+def _page(target: str, allow_private: bool, timeout: float | None) -> object:
     from icpcheck.cli.site import load_page
 
-    return load_page(target, timeout=10.0, allow_private=allow_private)
-
-
-def _config(found: tuple[Path, dict[str, Any]] | None) -> dict[str, Any]:
-    """The project configuration, its values checked here so that an error names the configuration file."""
-    if found is None:
-        return {}
-    from icpcheck.errors import UsageError
-    from icpcheck.provinces import resolve_province
-
-    path, conf = found
-    try:
-        for name, enum in _CONFIG_CHOICES.items():
-            allowed = [c.value for c in enum]
-            if name in conf and conf[name] not in allowed:
-                raise UsageError(f"{name}: {conf[name]!r} is not one of {', '.join(allowed)}")
-        if "province" in conf:
-            resolve_province(conf["province"])
-    except UsageError as exc:
-        exc.file = exc.file or str(path)
-        raise
-    return conf
+    return load_page(target, timeout=timeout or 10.0, allow_private=allow_private)
 
 
 @contextmanager

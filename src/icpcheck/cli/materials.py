@@ -2,31 +2,13 @@
 
 from __future__ import annotations
 
-from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from icpcheck.cli.app import (
-    AsOfOption,
-    Entity,
-    Kind,
-    Lang,
-    OutputOption,
-    RulesOption,
-    app,
-    default_lang,
-    parse_date,
-)
-
-
-class MaterialsFormat(str, Enum):
-    text = "text"
-    markdown = "markdown"
-    csv = "csv"
-    json = "json"
-    xlsx = "xlsx"
+from icpcheck.choices import EntityType, Kind, Lang, MaterialsFormat
+from icpcheck.cli.app import AsOfOption, OutputOption, RulesOption, app, parse_date, settings_for
 
 
 @app.command()
@@ -36,14 +18,14 @@ def materials(
         str | None, typer.Option(help="Province (beijing / 北京 / 京); default: the profile's.")
     ] = None,
     entity: Annotated[
-        Entity | None, typer.Option(help="Filing subject [default: the profile's, else company].")
+        EntityType | None, typer.Option(help="Filing subject [default: the profile's, else company].")
     ] = None,
     profile: Annotated[
         Path | None, typer.Option(help="Tailor to this profile: only what applies, each with why.")
     ] = None,
     format_: Annotated[
-        MaterialsFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = MaterialsFormat.text,
+        MaterialsFormat | None, typer.Option("--format", "-f", help="Output format [default: text].")
+    ] = None,
     output: OutputOption = None,
     rules: RulesOption = None,
     as_of: AsOfOption = None,
@@ -57,50 +39,55 @@ def materials(
     from icpcheck.errors import UsageError
     from icpcheck.materials import tailor
     from icpcheck.outfile import open_output
-    from icpcheck.provinces import resolve_province
     from icpcheck.report import checklist as render
 
+    settings = settings_for(
+        MaterialsFormat,
+        format=format_,
+        province=province,
+        rules=rules,
+        as_of=parse_date(as_of),
+        lang=lang,
+        show_pii=show_pii,
+    )
     loaded = None
     if profile is not None:
         from icpcheck.profile import load_profile
 
         loaded = load_profile(profile)
     company = loaded.profile.company if loaded else None
-    key = resolve_province(province).key if province else (company.province if company else None)
-    kind = entity.value if entity else (company.entity_type if company and company.entity_type else "company")
-    language = (lang or default_lang()).value
-    when = parse_date(as_of)
+    key = settings.province or (company.province if company else None)
+    kind = entity or (company.entity_type if company and company.entity_type else "company")
+    language, when = settings.lang, settings.as_of
     checklist = tailor(
-        type_.value,
+        type_,
         key,
         kind,
-        load_ruleset(rules),
+        load_ruleset(settings.rules),
         profile=loaded.profile if loaded else None,
         as_of=when,
         lang=language,
     )
     name = company.name if company else ""
-    if loaded is not None and not show_pii:
+    if loaded is not None and not settings.show_pii:
         from icpcheck.pii import Redactor
 
         redactor = Redactor.for_profile(loaded.profile)
         for item in checklist.items:
             item.why = redactor.text(item.why)
         name = redactor.text(name)
-    if format_ is MaterialsFormat.xlsx:
+    if settings.format == "xlsx":
         if output is None:
             raise UsageError("--format xlsx needs --output FILE.xlsx")
         with open_output(output, [profile] if profile else [], binary=True) as fh:
             render.write_xlsx(checklist, language, fh, company=name, as_of=when)
         return
     text = {
-        MaterialsFormat.text: lambda: render.render_text(
-            checklist, language, color=output is None and _tty()
-        ),
-        MaterialsFormat.markdown: lambda: render.render_markdown(checklist, language),
-        MaterialsFormat.csv: lambda: render.render_csv(checklist, language),
-        MaterialsFormat.json: lambda: render.render_json(checklist, language),
-    }[format_]()
+        "text": lambda: render.render_text(checklist, language, color=output is None and _tty()),
+        "markdown": lambda: render.render_markdown(checklist, language),
+        "csv": lambda: render.render_csv(checklist, language),
+        "json": lambda: render.render_json(checklist, language),
+    }[settings.format or "text"]()
     with open_output(output, [profile] if profile else []) as out:
         out.write(text)
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import sys
-from enum import Enum
 from typing import Annotated
 
 import typer
 
+from icpcheck.choices import ObligationFormat
 from icpcheck.cli.app import (
     EXIT_GAPS,
     EXIT_INPUT,
@@ -16,37 +16,36 @@ from icpcheck.cli.app import (
     LangOption,
     OutputOption,
     PathsArgument,
+    RulesOption,
     app,
-    default_lang,
     parse_date,
+    settings_for,
 )
-
-
-class ObligationFormat(str, Enum):
-    text = "text"
-    json = "json"
-    markdown = "markdown"
-    ics = "ics"
 
 
 @app.command()
 def obligations(
     paths: PathsArgument,
     within: Annotated[
-        int,
+        int | None,
         typer.Option(
-            "--within", min=0, metavar="DAYS", help="Exit 1 if anything is overdue or due within DAYS."
+            "--within",
+            min=0,
+            metavar="DAYS",
+            help="Exit 1 if anything is overdue or due within DAYS [default: 30].",
         ),
-    ] = 30,
+    ] = None,
     as_of: AsOfOption = None,
     lang: LangOption = None,
     format_: Annotated[
-        ObligationFormat, typer.Option("--format", "-f", help="Output format (ics: an iCalendar file).")
-    ] = ObligationFormat.text,
+        ObligationFormat | None,
+        typer.Option("--format", "-f", help="Output format (ics: an iCalendar file) [default: text]."),
+    ] = None,
     output: OutputOption = None,
     show_pii: Annotated[
         bool, typer.Option("--show-pii", help="Show the names of individual filers unmasked.")
     ] = False,
+    rules: RulesOption = None,
 ) -> None:
     """List what falls due for each profile: domain renewal, annual reports, licence renewal, change and
     public-security filings, permit expiry — dated from the profile and --as-of, sorted by due date.
@@ -70,13 +69,22 @@ def obligations(
     from icpcheck.pipeline import load_path
     from icpcheck.report.obligations import View, render
 
-    day = parse_date(as_of)
-    language = (lang or default_lang()).value
+    settings = settings_for(
+        ObligationFormat,
+        within=within,
+        as_of=parse_date(as_of),
+        lang=lang,
+        format=format_,
+        show_pii=show_pii,
+        rules=rules,
+    )
+    day, language, show_pii = settings.as_of, settings.lang, settings.show_pii
+    ahead = 30 if settings.within is None else settings.within
     files = expand_paths(paths)
     if output is not None:
         check_not_input(output, files)
-    ruleset = load_ruleset()
-    catalogue = load_catalogue()
+    ruleset = load_ruleset(settings.rules)
+    catalogue = load_catalogue(ruleset.directory / "guidance" / "obligations.yaml")
     check_params(catalogue, ruleset)
     items: list[Obligation] = []
     errors: list[tuple[str, str]] = []
@@ -93,7 +101,7 @@ def obligations(
             profile,
             ruleset,
             as_of=day,
-            within=within,
+            within=ahead,
             lang=language,
             name=str(path),
             company=redactor.text(profile.company.name) if redactor else None,
@@ -105,9 +113,9 @@ def obligations(
                 item.note = redactor.text(item.note) if item.note else None
         items.extend(found)
     items.sort(key=sort_key)
-    fmt = format_.value
+    fmt = settings.format or "text"
     color = output is None and fmt == "text" and sys.stdout.isatty()
-    text = render(fmt, items, errors, View(day, within, language, color))
+    text = render(fmt, items, errors, View(day, ahead, language, color))
     with open_output(output, files) as out:
         out.write(text)
     if errors:

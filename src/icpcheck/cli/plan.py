@@ -2,29 +2,25 @@
 
 from __future__ import annotations
 
-from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from icpcheck.cli.app import AsOfOption, Kind, Lang, RulesOption, app, default_lang, parse_date
-
-
-class SimpleFormat(str, Enum):
-    text = "text"
-    json = "json"
-
+from icpcheck.choices import Kind, Lang, SimpleFormat
+from icpcheck.cli.app import AsOfOption, RulesOption, app, parse_date, settings_for
 
 LangOpt = Annotated[Lang | None, typer.Option("--lang", help="Language (default: locale, else zh).")]
-FormatOpt = Annotated[SimpleFormat, typer.Option("--format", "-f", help="Output format.")]
+FormatOpt = Annotated[
+    SimpleFormat | None, typer.Option("--format", "-f", help="Output format [default: text].")
+]
 _MARK = {"needed": "✔", "not_needed": "–", "undecided": "?"}
 
 
 @app.command()
 def classify(
     profile: Annotated[Path, typer.Argument(help="Profile YAML file.")],
-    format_: FormatOpt = SimpleFormat.text,
+    format_: FormatOpt = None,
     as_of: AsOfOption = None,
     lang: LangOpt = None,
     rules: RulesOption = None,
@@ -37,10 +33,11 @@ def classify(
     from icpcheck.profile import load_profile
     from icpcheck.textsafe import printable
 
+    settings = settings_for(SimpleFormat, format=format_, as_of=parse_date(as_of), lang=lang, rules=rules)
     loaded = load_profile(profile)
-    language = (lang or default_lang()).value
-    conclusions = run_classify(loaded.profile, load_ruleset(rules), parse_date(as_of), language)
-    if format_ is SimpleFormat.json:
+    language = settings.lang
+    conclusions = run_classify(loaded.profile, load_ruleset(settings.rules), settings.as_of, language)
+    if settings.format == "json":
         typer.echo(
             json.dumps(
                 {"profile": str(profile), "conclusions": [c.to_dict() for c in conclusions]},
@@ -73,25 +70,34 @@ def classify(
 @app.command()
 def timeline(
     type_: Annotated[Kind, typer.Option("--type", "-t", help="Filing or licence.")],
-    province: Annotated[str, typer.Option(help="Province (beijing / 北京 / 京).")],
+    province: Annotated[
+        str | None, typer.Option(help="Province (beijing / 北京 / 京) (required unless configured).")
+    ] = None,
     start: Annotated[
         str | None, typer.Option(metavar="YYYY-MM-DD", help="Start date (default: today).")
     ] = None,
-    format_: FormatOpt = SimpleFormat.text,
+    format_: FormatOpt = None,
     lang: LangOpt = None,
+    rules: RulesOption = None,
 ) -> None:
     """A dated plan in Chinese working days (holidays and make-up working days included)."""
     import json
 
+    from icpcheck.engine import load_ruleset
+    from icpcheck.errors import UsageError
     from icpcheck.provinces import resolve_province
     from icpcheck.timeline import plan
 
-    language = (lang or default_lang()).value
-    result = plan(type_.value, resolve_province(province), parse_date(start, "--start"), language)
-    if format_ is SimpleFormat.json:
+    settings = settings_for(SimpleFormat, format=format_, province=province, lang=lang, rules=rules)
+    if settings.province is None:
+        raise UsageError("--province is required (or province: in the configuration)")
+    language = settings.lang
+    ruleset = load_ruleset(settings.rules)
+    result = plan(type_, resolve_province(settings.province), parse_date(start, "--start"), language, ruleset)
+    if settings.format == "json":
         typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return
-    typer.echo(f"{type_.value} · {result.province} · start {result.start.isoformat()}")
+    typer.echo(f"{type_} · {result.province} · start {result.start.isoformat()}")
     for step in result.steps:
         low, high = step.days
         span = f"{low}" if low == high else f"{low}–{high}"

@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from icpcheck.cli.app import Entity, app
+from icpcheck.choices import EntityType
+from icpcheck.cli.app import app, settings_for
 
 
 def profile_schema() -> str:
@@ -24,14 +25,18 @@ def profile_schema() -> str:
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of the profile format (for editor validation and completion)."""
+    settings_for()  # no setting applies, but a broken configuration is reported like everywhere
     typer.echo(profile_schema(), nl=False)
 
 
 @app.command()
 def init(
     path: Annotated[Path, typer.Argument(help="Where to write the template.")] = Path("profile.yaml"),
-    entity: Annotated[Entity, typer.Option(help="Filing subject type.")] = Entity.company,
-    province: Annotated[str, typer.Option(help="Province (beijing / 北京 / 京).")] = "beijing",
+    entity: Annotated[EntityType, typer.Option(help="Filing subject type.")] = "company",
+    province: Annotated[
+        str | None,
+        typer.Option(help="Province (beijing / 北京 / 京) [default: the configured one, else beijing]."),
+    ] = None,
     force: Annotated[bool, typer.Option(help="Overwrite an existing file.")] = False,
 ) -> None:
     """Write a commented profile template; fill every <…> placeholder, then run `icpcheck eligibility`."""
@@ -39,13 +44,12 @@ def init(
 
     from icpcheck.errors import UsageError
     from icpcheck.outfile import open_output
-    from icpcheck.provinces import resolve_province
 
-    key = resolve_province(province).key
+    key = settings_for(province=province).province or "beijing"
     if path.exists() and not force:
         raise UsageError(f"{path} exists; use --force to overwrite")
     template = files("icpcheck").joinpath("templates/profile.yaml").read_text(encoding="utf-8")
-    text = template.replace("{entity_type}", entity.value).replace("{province}", key)
+    text = template.replace("{entity_type}", entity).replace("{province}", key)
     with open_output(str(path)) as out:
         out.write(text)
     typer.echo(f"wrote {path}: replace every <…> placeholder, then run: icpcheck eligibility {path}")

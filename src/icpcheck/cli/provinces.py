@@ -5,22 +5,16 @@ references that disagree)."""
 from __future__ import annotations
 
 import datetime as dt
-from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from icpcheck.cli.app import AsOfOption, app, parse_date
+from icpcheck.choices import TableFormat
+from icpcheck.cli.app import AsOfOption, RulesOption, app, parse_date, settings_for
 
 if TYPE_CHECKING:
     from icpcheck.engine.loader import RuleSet
     from icpcheck.provinces import Province
-
-
-class TableFormat(str, Enum):
-    text = "text"
-    table = "table"  # the former name of the text output
-    json = "json"
 
 
 # Parameters shown with the review times rather than among the local parameters.
@@ -32,22 +26,27 @@ def provinces(
     province: Annotated[
         str | None, typer.Argument(help="One province in full (beijing / 北京 / 京); default: all 31.")
     ] = None,
-    format_: Annotated[TableFormat, typer.Option("--format", "-f", help="Output format.")] = TableFormat.text,
+    format_: Annotated[
+        TableFormat | None, typer.Option("--format", "-f", help="Output format [default: text].")
+    ] = None,
     as_of: AsOfOption = None,
+    rules: RulesOption = None,
 ) -> None:
     """The 31 mainland provinces: 管局, review times and local requirements with their dates and sources."""
     import json
 
     from icpcheck.engine import load_ruleset
-    from icpcheck.provinces import province_table, resolve_province
+    from icpcheck.provinces import province_table
     from icpcheck.sources import cite
 
-    day = parse_date(as_of)
-    ruleset = load_ruleset()
-    chosen = [resolve_province(province)] if province else list(province_table().provinces.values())
+    settings = settings_for(TableFormat, format=format_, as_of=parse_date(as_of), rules=rules)
+    day = settings.as_of
+    ruleset = load_ruleset(settings.rules)
+    table = province_table(settings.rules)
+    chosen = [table.resolve(province)] if province else list(table.provinces.values())
     rows = [_row(p, ruleset, day, full=province is not None) for p in chosen]
     # sources name seeds ("seed 000 (…)"): cite() gives each its title in every format
-    if format_ is TableFormat.json:
+    if settings.format == "json":
         typer.echo(cite(json.dumps(rows[0] if province else rows, ensure_ascii=False, indent=2, default=str)))
         return
     if province:

@@ -2,28 +2,26 @@
 
 from __future__ import annotations
 
-from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from icpcheck.cli.app import LangOption, RulesOption, app, default_lang
+from icpcheck.choices import ListFormat, RuleType
+from icpcheck.cli.app import LangOption, RulesOption, app, settings_for
 
 rules_app = typer.Typer(help="List, show and validate the rules.", no_args_is_help=True)
 app.add_typer(rules_app, name="rules")
 
 
-class ListFormat(str, Enum):
-    text = "text"
-    json = "json"
-    markdown = "markdown"
-
-
 @rules_app.command("list")
 def list_rules(
-    type_: Annotated[str | None, typer.Option("--type", "-t", help="Only filing or licence rules.")] = None,
-    format_: Annotated[ListFormat, typer.Option("--format", "-f", help="Output format.")] = ListFormat.text,
+    type_: Annotated[
+        RuleType | None, typer.Option("--type", "-t", help="Only the rules of this type.")
+    ] = None,
+    format_: Annotated[
+        ListFormat | None, typer.Option("--format", "-f", help="Output format [default: text].")
+    ] = None,
     lang: LangOption = None,
     rules: RulesOption = None,
 ) -> None:
@@ -31,15 +29,11 @@ def list_rules(
     from icpcheck.engine import load_ruleset
     from icpcheck.report.catalogue import catalogue_json, catalogue_markdown, catalogue_text
 
-    ruleset = load_ruleset(rules)
-    language = (lang or default_lang()).value
+    settings = settings_for(ListFormat, format=format_, lang=lang, rules=rules)
+    ruleset = load_ruleset(settings.rules)
     selected = [r for r in ruleset.rules if type_ is None or r.spec.type == type_]
-    render = {
-        ListFormat.text: catalogue_text,
-        ListFormat.json: catalogue_json,
-        ListFormat.markdown: catalogue_markdown,
-    }[format_]
-    typer.echo(render(selected, ruleset, language), nl=False)
+    render = {"text": catalogue_text, "json": catalogue_json, "markdown": catalogue_markdown}
+    typer.echo(render[settings.format or "text"](selected, ruleset, settings.lang), nl=False)
 
 
 @rules_app.command("show")
@@ -56,23 +50,25 @@ def show_rule(
 
     from icpcheck.engine import load_ruleset
     from icpcheck.errors import UsageError
-    from icpcheck.provinces import resolve_province
     from icpcheck.report.catalogue import rule_detail
 
-    ruleset = load_ruleset(rules)
+    settings = settings_for(province=province, lang=lang, rules=rules)
+    ruleset = load_ruleset(settings.rules)
     rule = ruleset.rule(rule_id)
     if rule is None:
         close = difflib.get_close_matches(rule_id, [r.id for r in ruleset.rules], n=1)
         raise UsageError(f"no rule {rule_id!r}" + (f"; did you mean {close[0]!r}?" if close else ""))
-    key = resolve_province(province).key if province else None
-    typer.echo(rule_detail(rule, ruleset, key, (lang or default_lang()).value), nl=False)
+    typer.echo(rule_detail(rule, ruleset, settings.province, settings.lang), nl=False)
 
 
 @rules_app.command("validate")
 def validate_rules(
     path: Annotated[
         Path | None,
-        typer.Argument(help="A rules directory (default: the bundled rules).", show_default=False),
+        typer.Argument(
+            help="A rules directory (default: the configured one, else the bundled rules).",
+            show_default=False,
+        ),
     ] = None,
 ) -> None:
     """Load and validate a rules directory; exit 2 naming file, line and problem if it is broken.
@@ -82,7 +78,7 @@ def validate_rules(
     from icpcheck.engine import load_ruleset
     from icpcheck.ledger import checked_ledger
 
-    ruleset = load_ruleset(path)
+    ruleset = load_ruleset(settings_for(rules=path).rules)
     has_ledger = (ruleset.directory / "ledger.yaml").is_file()
     ledger = f", {len(checked_ledger(ruleset.directory).statements)} ledger statements" if has_ledger else ""
     typer.echo(
@@ -93,7 +89,9 @@ def validate_rules(
 
 @rules_app.command("coverage")
 def coverage(
-    format_: Annotated[ListFormat, typer.Option("--format", "-f", help="Output format.")] = ListFormat.text,
+    format_: Annotated[
+        ListFormat | None, typer.Option("--format", "-f", help="Output format [default: text].")
+    ] = None,
     status: Annotated[
         str | None,
         typer.Option(
@@ -101,6 +99,7 @@ def coverage(
         ),
     ] = None,
     lang: LangOption = None,
+    rules: RulesOption = None,
 ) -> None:
     """The fidelity ledger: each checkable seed statement, what encodes it, and counts per seed and status.
 
@@ -114,13 +113,14 @@ def coverage(
 
     if status is not None and status not in STATUSES:
         raise UsageError(f"--status: one of {', '.join(STATUSES)} (not {status!r})")
-    ledger = checked_ledger()
+    settings = settings_for(ListFormat, format=format_, lang=lang, rules=rules)
+    ledger = checked_ledger(settings.rules)
     if status is not None:
         ledger.statements = [st for st in ledger.statements if st.status == status]
-    language = (lang or default_lang()).value
+    language = settings.lang
     text = {
-        ListFormat.text: lambda: coverage_text(ledger, language),
-        ListFormat.json: lambda: coverage_json(ledger),
-        ListFormat.markdown: lambda: coverage_markdown(ledger, language),
-    }[format_]()
+        "text": lambda: coverage_text(ledger, language),
+        "json": lambda: coverage_json(ledger),
+        "markdown": lambda: coverage_markdown(ledger, language),
+    }[settings.format or "text"]()
     typer.echo(cite(text), nl=False)  # resolutions and notes name seeds in prose: give each its title

@@ -2,28 +2,22 @@
 
 from __future__ import annotations
 
-from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from icpcheck.choices import Lang, SimpleFormat
 from icpcheck.cli.app import (
     EXIT_GAPS,
     EXIT_OK,
     AsOfOption,
-    Lang,
+    RulesOption,
     app,
     check_timeout,
-    default_lang,
     parse_date,
+    settings_for,
 )
-
-
-class SiteFormat(str, Enum):
-    text = "text"
-    json = "json"
-
 
 AllowPrivate = Annotated[bool, typer.Option("--allow-private", help="Allow private and loopback addresses.")]
 
@@ -43,11 +37,14 @@ def site_command(
     profile: Annotated[
         Path | None, typer.Option(help="Compare with this profile's numbers and identity.")
     ] = None,
-    format_: Annotated[SiteFormat, typer.Option("--format", "-f", help="Output format.")] = SiteFormat.text,
+    format_: Annotated[
+        SimpleFormat | None, typer.Option("--format", "-f", help="Output format [default: text].")
+    ] = None,
     as_of: AsOfOption = None,
-    timeout: Annotated[float, typer.Option(help="Seconds to wait for the page.")] = 10.0,
+    timeout: Annotated[float | None, typer.Option(help="Seconds to wait for the page [default: 10].")] = None,
     allow_private: AllowPrivate = False,
     lang: Annotated[Lang | None, typer.Option("--lang", help="Language (default: locale, else zh).")] = None,
+    rules: RulesOption = None,
 ) -> None:
     """Check the homepage footer: filing number and link, licence and public-security numbers, identity."""
     from icpcheck.engine import load_ruleset
@@ -57,11 +54,18 @@ def site_command(
     from icpcheck.report.text import render_text
     from icpcheck.sitecheck import check_page, identity_required
 
-    language = (lang or default_lang()).value
-    day = parse_date(as_of)
+    settings = settings_for(
+        SimpleFormat,
+        format=format_,
+        as_of=parse_date(as_of),
+        timeout=check_timeout(timeout) if timeout is not None else None,
+        lang=lang,
+        rules=rules,
+    )
+    language, day = settings.lang, settings.as_of
     loaded = None
     identity = False
-    ruleset = load_ruleset()
+    ruleset = load_ruleset(settings.rules)
     if profile is not None:
         from icpcheck.profile import load_profile
 
@@ -71,12 +75,12 @@ def site_command(
         identity = bool(service and service.commercial) and identity_required(
             ruleset, loaded.profile.company.province, day
         )
-    page = load_page(target, timeout=check_timeout(timeout), allow_private=allow_private)
+    page = load_page(target, timeout=settings.timeout or 10.0, allow_private=allow_private)
     assert isinstance(page, Page)
     findings = check_page(page, loaded.profile if loaded else None, ruleset, language, identity=identity)
     province = loaded.profile.company.province if loaded else None
     report = Report(day, [Result(page.source, "site", province, findings)])
-    if format_ is SiteFormat.json:
+    if settings.format == "json":
         typer.echo(render_json(report), nl=False)
     else:
         typer.echo(render_text(report, language), nl=False)

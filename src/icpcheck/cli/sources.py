@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-from enum import Enum
 from typing import Annotated
 
 import typer
 
-from icpcheck.cli.app import LangOption, app, default_lang
-
-
-class SourcesFormat(str, Enum):
-    text = "text"
-    json = "json"
-
+from icpcheck.choices import SimpleFormat
+from icpcheck.cli.app import LangOption, RulesOption, app, settings_for
 
 _LABELS = {
     "zh": {
@@ -46,18 +40,20 @@ def sources(
         typer.Argument(help='A source key, or a seed as cited ("seed 002" or 002).', show_default=False),
     ] = None,
     format_: Annotated[
-        SourcesFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = SourcesFormat.text,
+        SimpleFormat | None, typer.Option("--format", "-f", help="Output format [default: text].")
+    ] = None,
     lang: LangOption = None,
+    rules: RulesOption = None,
 ) -> None:
     """List the sources the rules cite (seed documents, statutes, provider documentation) and their titles."""
     import json
 
     from icpcheck.sources import find_source, load_sources
 
-    language = (lang or default_lang()).value
-    items = [find_source(key)] if key is not None else list(load_sources())
-    if format_ is SourcesFormat.json:
+    settings = settings_for(SimpleFormat, format=format_, lang=lang, rules=rules)
+    language = settings.lang
+    items = [find_source(key, settings.rules)] if key is not None else list(load_sources(settings.rules))
+    if settings.format == "json":
         data = [i.to_dict(language) for i in items]
         typer.echo(json.dumps(data if key is None else data[0], ensure_ascii=False, indent=2))
         return

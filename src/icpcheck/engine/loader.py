@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from icpcheck.choices import RuleType
 from icpcheck.data import rules_dir
 from icpcheck.engine.conditions import ConditionError, Node, compile_condition
 from icpcheck.errors import RuleFileError
@@ -47,7 +48,7 @@ EVALUATED_TYPES = ("filing", "licence")
 
 class RuleSpec(StrictModel):
     id: str = Field(pattern=RULE_ID)
-    type: Literal["filing", "licence", "waiver", "domain", "site"]
+    type: RuleType
     severity: Literal["error", "warning", "info"]
     title: Bilingual
     message: Bilingual

@@ -11,6 +11,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
+from icpcheck.choices import EntityType
+
 
 def _scalar_to_str(value: Any) -> Any:
     # ID numbers and mobiles are often written unquoted, so YAML reads them as integers.
@@ -25,15 +27,6 @@ Text = Annotated[str, BeforeValidator(_scalar_to_str)]
 Money = Annotated[int, Field(ge=0)]
 Month = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
 
-EntityType = Literal[
-    "company",
-    "individual_business",
-    "public_institution",
-    "government",
-    "social_organization",
-    "individual",
-    "military",  # 军队 (seed 003: 主办单位性质 … 政府机关,或者军队)
-]
 B25Subtype = Literal["info_publishing", "search", "community", "instant_messaging", "info_protection"]
 Role = Literal["principal", "tech_lead", "security_lead", "customer_service_lead", "contact", "other"]
 

@@ -123,7 +123,7 @@ def _timeline(kind: str, province: str, ctx: WriterContext) -> dict[str, Any] | 
     from icpcheck.timeline import plan
 
     try:
-        made = plan(kind, resolve_province(province), ctx.as_of, ctx.lang)
+        made = plan(kind, resolve_province(province), ctx.as_of, ctx.lang, ctx.ruleset)
     except IcpcheckError:
         return None
     return _gantt(made) if made.steps else None
