@@ -151,6 +151,7 @@ def test_configured_rules_are_relative_to_the_configuration(
         ("format: pdf\n", "format: 'pdf' is not one of text, json"),
         ("skip: [" + "x" * 300 + "]\n", "setting 'skip' must be a list of rule ID patterns"),
         ("rules: [a]\n", "setting 'rules'"),
+        ("rules: nowhere\n", "setting 'rules': 'nowhere' is not a directory"),
     ],
 )
 def test_a_bad_value_names_the_file_and_the_key(cli: CLI, repo: Path, text: str, expected: str) -> None:

@@ -566,7 +566,10 @@ config_values = st.recursive(
     max_leaves=10,
 )
 config_keys = st.sampled_from(
-    ["skip", "only", "fail_on", "fail-on", "format", "lang", "type", "province", "x"]
+    [
+        *("skip", "only", "fail_on", "fail-on", "format", "lang", "type", "province"),
+        *("jobs", "within", "timeout", "show_pii", "as_of", "x"),
+    ]
 )
 
 

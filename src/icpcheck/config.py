@@ -173,7 +173,10 @@ def _check(path: Path, table: Any) -> Settings:
         exc.file = exc.file or str(path)
         raise
     if settings.rules is not None:
-        settings = settings.model_copy(update={"rules": path.parent / settings.rules})
+        rules = path.parent / settings.rules
+        if not rules.is_dir():
+            raise UsageError(f"setting 'rules': {str(settings.rules)!r} is not a directory", file=str(path))
+        settings = settings.model_copy(update={"rules": rules})
     return settings
 
 

@@ -16,13 +16,11 @@ import typer
 import typer.core
 
 from icpcheck import __version__
-from icpcheck.choices import Lang, default_lang
+from icpcheck.choices import Lang
 from icpcheck.errors import IcpcheckError, UsageError
 
 if TYPE_CHECKING:
     from icpcheck.config import Settings
-
-__all__ = ["default_lang"]  # the commands' default language, from the locale
 
 app = typer.Typer(
     name="icpcheck",
