@@ -329,7 +329,9 @@ def test_init_template_fails_until_filled_then_evaluates(cli: CLI, tmp_path: Pat
     path = tmp_path / "new.yaml"
     code, out, _ = cli("init", path, "--province", "沪")
     assert code == 0 and "placeholder" in out
-    code, _, err = cli("eligibility", path)
+    code, _, err = cli("eligibility", path, "--strict")
+    assert code == 2 and "placeholder" in err
+    code, _, err = cli("eligibility", path)  # a draft, but its subject has no name
     assert code == 2 and "placeholder" in err
     assert cli("init", path)[0] == 2  # no overwrite without --force
     # Fill every placeholder as the README says: the real value for each field.
@@ -358,11 +360,18 @@ def test_init_template_fails_until_filled_then_evaluates(cli: CLI, tmp_path: Pat
         "contract_signed": "true",
         "provider_filed_locally": "true",
         "commercial": "true",
+        "violations_last_3_years": "false",
+        "social_insured": "true",
+        "location": "mainland",
+        "province": "shanghai",
+        "provider_licences": "[IDC, ISP]",
     }
     text = path.read_text(encoding="utf-8")
     filled = re.sub(r"(\w+): <[^>]*>", lambda m: f"{m.group(1)}: {values.get(m.group(1), '启明文档')}", text)
     path.write_text(filled, encoding="utf-8")
-    code, out, err = cli("eligibility", path, "--as-of", "2026-11-22", "-f", "json", "--fail-on", "never")
+    code, out, err = cli(
+        "eligibility", path, "--as-of", "2026-11-22", "-f", "json", "--fail-on", "never", "--strict"
+    )
     assert code == 0, err
     assert {r["province"] for r in json.loads(out)["results"]} == {"shanghai"}
 

@@ -15,7 +15,8 @@ Lang = Literal["zh", "en"]
 # What to check or plan: the filing (备案) or the licence (经营许可证); eligibility also checks both.
 Kind = Literal["filing", "licence"]
 CheckType = Literal[Kind, "all"]
-RuleType = Literal[Kind, "waiver", "domain", "site"]  # what a rule is about (the catalogue's `type:`)
+# What a rule is about (the catalogue's `type:`); profile: findings about the profile file itself (drafts)
+RuleType = Literal[Kind, "waiver", "domain", "site", "profile"]
 
 EntityType = Literal[
     "company",

@@ -52,6 +52,7 @@ class Options:
     policy: Policy = field(default_factory=Policy)
     show_pii: bool = False
     materials: bool = False  # add the tailored materials checklist per type
+    strict: bool = False  # placeholders of `icpcheck init` are input errors (else a draft: unknown findings)
     whois: dict[str, Any] | None = None  # fill domain facts from whois with these lookup options
     site: Any = None  # a parsed homepage (facts.site.Page): its footer replaces the self-reported flags
     # The output format's per-profile rendering: run where the profile is evaluated (a worker process), so
@@ -95,14 +96,17 @@ def options_for(settings: Settings, ruleset: RuleSet, **stages: Any) -> Options:
     )
 
 
-def load_path(path: Path, as_of: dt.date, show_pii: bool = False) -> LoadedProfile | IcpcheckError:
-    """Load: the profile at `path`, or the input error to report for it (masked unless show_pii)."""
+def load_path(
+    path: Path, as_of: dt.date, show_pii: bool = False, *, draft: bool = False
+) -> LoadedProfile | IcpcheckError:
+    """Load: the profile at `path`, or the input error to report for it (masked unless show_pii); `draft`:
+    placeholders of `icpcheck init` are unknown, not errors."""
     from icpcheck.pii import mask_text
     from icpcheck.profile import load_profile
     from icpcheck.profile.loader import check_dates
 
     try:
-        loaded = load_profile(path)
+        loaded = load_profile(path, draft=draft)
         check_dates(loaded, as_of)
     except IcpcheckError as exc:
         if not show_pii:
@@ -122,7 +126,7 @@ def evaluate_path(path: Path, ruleset: RuleSet, options: Options) -> ProfileOutc
 def _evaluate_path(path: Path, ruleset: RuleSet, options: Options) -> ProfileOutcome:
     from icpcheck.pii import Redactor
 
-    loaded = load_path(path, options.as_of, options.show_pii)
+    loaded = load_path(path, options.as_of, options.show_pii, draft=not options.strict)
     if isinstance(loaded, IcpcheckError):
         return ProfileOutcome(str(path), [], loaded)
     loaded, extra, holders = enrich(loaded, ruleset, options)

@@ -64,6 +64,12 @@ def eligibility(
     materials: Annotated[
         bool, typer.Option("--materials", help="Append the materials checklist tailored to each profile.")
     ] = False,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict", help="Refuse drafts: a placeholder left by icpcheck init is an input error (exit 2)."
+        ),
+    ] = False,
     whois: Annotated[
         bool, typer.Option("--whois", help="Fill missing domain facts from whois; report conflicts.")
     ] = False,
@@ -88,7 +94,8 @@ def eligibility(
     """Check profiles against the filing and licence rules and report every gap with its remedy.
 
     Exit code 0: nothing reaches --fail-on (by default: every checked type is eligible); 1: something does;
-    2: bad input (reported per file; the other profiles are still checked).
+    2: bad input (reported per file; the other profiles are still checked). A draft (placeholders left by
+    icpcheck init) is evaluated with each placeholder an unknown finding, unless --strict.
     """
     from icpcheck.batch import default_jobs, evaluate_many, expand_paths
     from icpcheck.engine import load_ruleset
@@ -117,6 +124,7 @@ def eligibility(
         settings,
         ruleset,
         materials=materials,
+        strict=strict,
         whois={"use_cache": not no_cache, "offline": offline} if whois else None,
         site=_page(site, allow_private, settings.timeout) if site else None,
     )

@@ -39,17 +39,15 @@ def init(
     ] = None,
     force: Annotated[bool, typer.Option(help="Overwrite an existing file.")] = False,
 ) -> None:
-    """Write a commented profile template; fill every <…> placeholder, then run `icpcheck eligibility`."""
-    from importlib.resources import files
-
+    """Write a commented profile template (an individual's has no company fields); fill every <…>
+    placeholder, then run `icpcheck eligibility` (placeholders left in are reported as unknown)."""
     from icpcheck.errors import UsageError
     from icpcheck.outfile import open_output
+    from icpcheck.profile.draft import template_text
 
     key = settings_for(province=province).province or "beijing"
     if path.exists() and not force:
         raise UsageError(f"{path} exists; use --force to overwrite")
-    template = files("icpcheck").joinpath("templates/profile.yaml").read_text(encoding="utf-8")
-    text = template.replace("{entity_type}", entity).replace("{province}", key)
     with open_output(str(path)) as out:
-        out.write(text)
+        out.write(template_text(entity, key))
     typer.echo(f"wrote {path}: replace every <…> placeholder, then run: icpcheck eligibility {path}")

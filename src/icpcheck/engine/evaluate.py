@@ -43,8 +43,36 @@ def evaluate(
     for kind in types:
         rules = [r for r in ruleset.rules if r.spec.type == kind and (select is None or select(r.id))]
         findings = evaluate_rules(rules, ctx, province, lang, loaded)
+        if loaded is not None and loaded.placeholders and (select is None or select(PLACEHOLDER_RULE)):
+            findings += placeholder_findings(loaded, ruleset, lang)
         results.append(Result(label, kind, province, findings))
     return results
+
+
+PLACEHOLDER_RULE = "profile.placeholder"
+_PLACEHOLDER = {
+    "zh": ("{field} 仍是 icpcheck init 模板的占位符（草稿）", "请填写 {field}"),
+    "en": ("{field} still holds the placeholder from icpcheck init (a draft)", "Fill in {field}"),
+}
+
+
+def placeholder_findings(loaded: LoadedProfile, ruleset: RuleSet, lang: str) -> list[Finding]:
+    """A draft's placeholders: each an `unknown` finding of every type checked, so a draft is never eligible
+    (the rules that need the field are unknown too; this also covers fields no rule of the type reads)."""
+    message, fix = _PLACEHOLDER[lang]
+    return [
+        produced(
+            ruleset,
+            PLACEHOLDER_RULE,
+            Status.UNKNOWN,
+            message.format(field=field),
+            fix.format(field=field),
+            lang,
+            field=field,
+            line=loaded.line_of(field),
+        )
+        for field in loaded.placeholders
+    ]
 
 
 def evaluate_rules(

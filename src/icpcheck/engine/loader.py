@@ -56,7 +56,7 @@ class RuleSpec(StrictModel):
     source: str = Field(min_length=1)
     applies: dict[str, Any] | None = None
     check: dict[str, Any] | None = None  # required for filing and licence rules
-    produced_by: Literal["waivers", "whois", "site"] | None = (
+    produced_by: Literal["waivers", "whois", "site", "draft"] | None = (
         None  # the pipeline stage that makes this finding (no check)
     )
     provinces: list[str] | None = None  # limit the rule to these provinces (pinyin keys)

@@ -14,11 +14,14 @@ from icpcheck.errors import IcpcheckError, ProfileError, gather
 from icpcheck.profile.model import Profile
 from icpcheck.yamlio import INVALID, LoadedYaml, dotted, load_yaml_file, load_yaml_text, parse_dotted
 
+PLACEHOLDER_NOT_FILLED = "placeholder from `icpcheck init` not filled in"
+
 
 @dataclass(slots=True)
 class LoadedProfile:
     profile: Profile
     source: LoadedYaml
+    placeholders: tuple[str, ...] = ()  # a draft's fields still holding `icpcheck init` placeholders
 
     @property
     def name(self) -> str:
@@ -48,16 +51,19 @@ def check_dates(loaded: LoadedProfile, as_of: dt.date) -> None:
         raise gather(mistakes)
 
 
-def load_profile(path: Path | str) -> LoadedProfile:
-    return parse_profile(load_yaml_file(path, error=ProfileError, partial=True))
+def load_profile(path: Path | str, *, draft: bool = False) -> LoadedProfile:
+    return parse_profile(load_yaml_file(path, error=ProfileError, partial=True), draft=draft)
 
 
-def load_profile_text(text: str, name: str = "<string>") -> LoadedProfile:
-    return parse_profile(load_yaml_text(text, name, error=ProfileError, partial=True))
+def load_profile_text(text: str, name: str = "<string>", *, draft: bool = False) -> LoadedProfile:
+    return parse_profile(load_yaml_text(text, name, error=ProfileError, partial=True), draft=draft)
 
 
-def parse_profile(source: LoadedYaml) -> LoadedProfile:
-    """The profile, or a ProfileError naming every mistake in it (the first, with the others in `more`)."""
+def parse_profile(source: LoadedYaml, *, draft: bool = False) -> LoadedProfile:
+    """The profile, or a ProfileError naming every mistake in it (the first, with the others in `more`).
+
+    `draft`: placeholders of `icpcheck init` are left out and listed in `placeholders` (see
+    icpcheck.profile.draft); otherwise each is an input error."""
     data = source.data
     if not isinstance(data, dict):
         if source.problems:
@@ -66,6 +72,11 @@ def parse_profile(source: LoadedYaml) -> LoadedProfile:
         raise ProfileError(
             f"a profile is a YAML mapping (version: 1, company: …), but this file is {kind}", file=source.name
         )
+    found: list[tuple[str | int, ...]] = []
+    if draft:
+        from icpcheck.profile.draft import without_placeholders
+
+        data, found = without_placeholders(data, Profile)
     mistakes = list(source.problems)
     try:
         profile = Profile.model_validate(data)
@@ -73,7 +84,7 @@ def parse_profile(source: LoadedYaml) -> LoadedProfile:
         mistakes += _mistakes(exc, source)
     if mistakes:
         raise gather(mistakes)
-    return LoadedProfile(profile, source)
+    return LoadedProfile(profile, source, tuple(dotted(path) for path in found))
 
 
 def _mistakes(exc: ValidationError, source: LoadedYaml) -> list[IcpcheckError]:
@@ -116,6 +127,11 @@ def _describe(err: Any, loc: tuple[str | int, ...], data: Any) -> str:
     kind: str = err["type"]
     value = err.get("input")
     shown = _show(value)
+    if isinstance(value, str) and value.startswith("<"):
+        from icpcheck.profile.draft import is_placeholder
+
+        if is_placeholder(value):
+            return PLACEHOLDER_NOT_FILLED
     if kind == "extra_forbidden" and loc:
         known = _known_fields(loc[:-1])
         hint = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)

@@ -15,6 +15,7 @@ _TYPE = {
     "waiver": "豁免 waiver",
     "domain": "域名 domain",
     "site": "首页 site",
+    "profile": "档案 profile",
 }
 
 
