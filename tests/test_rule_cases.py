@@ -127,6 +127,7 @@ PRODUCED_ELSEWHERE = {
     "waivers": "tests/test_catalogue.py",
     "whois": "tests/test_whois.py",
     "site": "tests/test_site.py",
+    "draft": "tests/test_drafts.py",
 }
 
 
