@@ -148,7 +148,7 @@ def test_a_list_item_without_its_required_field_is_left_out(tmp_path: Path) -> N
     )
     loaded = load_profile_text(text, draft=True)
     assert [d.name for d in loaded.profile.domains or []] == ["b.cn"]
-    assert loaded.placeholders == ("domains[0].name", "domains[1].registrar")
+    assert loaded.placeholders == {"domains[0].name": 4, "domains[1].registrar": 5}
     only = "version: 1\ncompany: {name: x}\ndomains:\n  - {name: <域名，如 example.cn / domain name>}\n"
     assert load_profile_text(only, draft=True).profile.domains is None  # unknown, not "no domains"
 
@@ -230,3 +230,21 @@ def test_the_individual_template_filled_in_gets_a_filing_verdict(cli: CLI, tmp_p
     assert code == 0, (err, out)
     [result] = json.loads(out)["results"]
     assert result["type"] == "filing" and result["verdict"] == "eligible"
+
+
+def test_findings_after_a_left_out_list_item_point_at_their_own_lines(cli: CLI, tmp_path: Path) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_text(
+        "version: 1\ncompany: {name: 北京启明网络科技有限公司, entity_type: company, province: beijing}\n"
+        "domains:\n"
+        "  - name: <域名，如 example.cn / domain name>\n"  # line 4: left out whole
+        "    registered: 2020-01-01\n"
+        "  - name: qiming.hk\n"  # line 6: now the first domain of the data
+        "    registered: 2020-01-01\n",
+        encoding="utf-8",
+    )
+    _, out, _ = cli("eligibility", path, *AS_OF, "-f", "json", "--type", "filing")
+    found = {f["rule"]: f for _, f in _findings(out)}
+    assert found["filing.domain_tld_approved"]["status"] == "fail"
+    assert found["filing.domain_tld_approved"]["line"] == 6
+    assert found["profile.placeholder"]["line"] == 4

@@ -69,9 +69,9 @@ def placeholder_findings(loaded: LoadedProfile, ruleset: RuleSet, lang: str) -> 
             fix.format(field=field),
             lang,
             field=field,
-            line=loaded.line_of(field),
+            line=line,
         )
-        for field in loaded.placeholders
+        for field, line in loaded.placeholders.items()
     ]
 
 

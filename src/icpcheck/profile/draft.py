@@ -14,7 +14,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from icpcheck.yamlio import Path_
+from icpcheck.profile.loader import model_in
+from icpcheck.yamlio import LoadedYaml, Path_, dotted
 
 TEMPLATES = {"individual": "individual.yaml"}  # entity type -> its template; the others use profile.yaml
 DEFAULT_TEMPLATE = "profile.yaml"
@@ -57,42 +58,73 @@ def is_placeholder(value: Any) -> bool:
     return isinstance(value, str) and value.startswith("<") and value in placeholders()
 
 
-def without_placeholders(data: dict[str, Any], model: type[BaseModel]) -> tuple[dict[str, Any], list[Path_]]:
-    """`data` with its placeholders left out, and their paths. A required field's placeholder stays where
-    nothing can stand for it (company.name): validation then reports it as not filled in."""
-    found: list[Path_] = []
-    kept = _strip(data, model, (), found, in_list=False)
-    assert isinstance(kept, dict)  # the top level is never left out
-    return kept, found
+def without_placeholders(
+    source: LoadedYaml, model: type[BaseModel]
+) -> tuple[LoadedYaml, dict[str, int | None]]:
+    """The file's data with its placeholders left out (its lines follow the list items that moved up), and
+    each placeholder's field with its line. A required field's placeholder stays where nothing can stand
+    for it (company.name): validation then reports it as not filled in."""
+    strip = _Stripper()
+    data = strip(source.data, model, (), in_list=False)
+    assert isinstance(data, dict)  # the top level is never left out
+    lines = source.lines
+    if strip.moved:
+        lines = {}
+        for path, line in source.lines.items():
+            new = strip.renumber(path)
+            if new is not None:
+                lines.setdefault(new, line)
+    found = {dotted(path): source.line_of(path) for path in strip.found}
+    return LoadedYaml(data, source.name, lines, source.problems), found
 
 
-def _strip(
-    value: Any, model: type[BaseModel] | None, path: Path_, found: list[Path_], *, in_list: bool
-) -> Any:
-    if is_placeholder(value):
-        found.append(path)
-        return _DROP
-    if isinstance(value, list):
-        items = [_strip(v, model, (*path, i), found, in_list=True) for i, v in enumerate(value)]
-        kept = [v for v in items if v is not _DROP]
-        return kept if kept or not value else _DROP
-    if not isinstance(value, dict):
-        return value
-    from icpcheck.profile.loader import _model_in
+class _Stripper:
+    def __init__(self) -> None:
+        self.found: list[Path_] = []
+        # (a list's path, an item's index in the file) -> its index once the items before it are left out
+        self.moved: dict[Path_, int | None] = {}
 
-    out: dict[str, Any] = {}
-    incomplete = False  # a required field is a placeholder
-    for key, item in value.items():
-        info = model.model_fields.get(key) if model is not None else None
-        result = _strip(
-            item, _model_in(info.annotation) if info else None, (*path, key), found, in_list=False
-        )
-        if result is not _DROP:
-            out[key] = result
-        elif info is not None and info.is_required():
-            incomplete = True
-            if not in_list:  # nothing can stand for it: reported as an input error, not as a finding
-                if (*path, key) in found:
-                    found.remove((*path, key))
-                out[key] = item
-    return _DROP if incomplete and in_list else out
+    def renumber(self, path: Path_) -> Path_ | None:
+        """`path` in the file -> the same value's path in the data (None: its list item was left out)."""
+        out: list[str | int] = []
+        for i, part in enumerate(path):
+            if isinstance(part, int) and path[: i + 1] in self.moved:
+                index = self.moved[path[: i + 1]]
+                if index is None:
+                    return None
+                part = index
+            out.append(part)
+        return tuple(out)
+
+    def __call__(self, value: Any, model: type[BaseModel] | None, path: Path_, *, in_list: bool) -> Any:
+        if is_placeholder(value):
+            self.found.append(path)
+            return _DROP
+        if isinstance(value, list):
+            kept: list[Any] = []
+            for i, item in enumerate(value):
+                where: Path_ = (*path, i)
+                result = self(item, model, where, in_list=True)
+                if result is _DROP:
+                    self.moved[where] = None
+                else:
+                    if len(kept) != i:
+                        self.moved[where] = len(kept)
+                    kept.append(result)
+            return kept if kept or not value else _DROP
+        if not isinstance(value, dict):
+            return value
+        out: dict[str, Any] = {}
+        incomplete = False  # a required field is a placeholder
+        for key, item in value.items():
+            info = model.model_fields.get(key) if model is not None else None
+            result = self(item, model_in(info.annotation) if info else None, (*path, key), in_list=False)
+            if result is not _DROP:
+                out[key] = result
+            elif info is not None and info.is_required():
+                incomplete = True
+                if not in_list:  # nothing can stand for it: reported as an input error, not as a finding
+                    if (*path, key) in self.found:
+                        self.found.remove((*path, key))
+                    out[key] = item
+        return _DROP if incomplete and in_list else out

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,8 @@ PLACEHOLDER_NOT_FILLED = "placeholder from `icpcheck init` not filled in"
 class LoadedProfile:
     profile: Profile
     source: LoadedYaml
-    placeholders: tuple[str, ...] = ()  # a draft's fields still holding `icpcheck init` placeholders
+    # a draft's fields still holding `icpcheck init` placeholders, each with its line in the file
+    placeholders: dict[str, int | None] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -72,11 +73,12 @@ def parse_profile(source: LoadedYaml, *, draft: bool = False) -> LoadedProfile:
         raise ProfileError(
             f"a profile is a YAML mapping (version: 1, company: …), but this file is {kind}", file=source.name
         )
-    found: list[tuple[str | int, ...]] = []
+    found: dict[str, int | None] = {}
     if draft:
         from icpcheck.profile.draft import without_placeholders
 
-        data, found = without_placeholders(data, Profile)
+        source, found = without_placeholders(source, Profile)
+        data = source.data
     mistakes = list(source.problems)
     try:
         profile = Profile.model_validate(data)
@@ -84,7 +86,7 @@ def parse_profile(source: LoadedYaml, *, draft: bool = False) -> LoadedProfile:
         mistakes += _mistakes(exc, source)
     if mistakes:
         raise gather(mistakes)
-    return LoadedProfile(profile, source, tuple(dotted(path) for path in found))
+    return LoadedProfile(profile, source, found)
 
 
 def _mistakes(exc: ValidationError, source: LoadedYaml) -> list[IcpcheckError]:
@@ -173,15 +175,15 @@ def _known_fields(loc: tuple[str | int, ...]) -> list[str]:
         if model is None or isinstance(part, int):
             continue
         info = model.model_fields.get(part)
-        model = _model_in(info.annotation) if info else None
+        model = model_in(info.annotation) if info else None
     return list(model.model_fields) if model else []
 
 
-def _model_in(annotation: Any) -> type[BaseModel] | None:
+def model_in(annotation: Any) -> type[BaseModel] | None:
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
     for arg in getattr(annotation, "__args__", ()):
-        found = _model_in(arg)
+        found = model_in(arg)
         if found:
             return found
     return None
