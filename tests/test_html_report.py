@@ -119,6 +119,7 @@ def test_html_report_structure_is_stable(cli: CLI, tmp_path: Path) -> None:
         ("h1", "ICP filing and licence assessment"),
         ("h2", "Verdict"),
         ("h2", "ICP filing: Gaps and what to do next"),
+        ("h3", "Dates to keep"),  # the domain expires on 2027-04-08
         ("h3", "Materials"),
         ("h3", "Timeline"),
         ("h2", "ICP licence: Gaps and what to do next"),
@@ -131,6 +132,7 @@ def test_html_report_structure_is_stable(cli: CLI, tmp_path: Path) -> None:
         "ICP 备案与经营许可证评估报告",
         "结论",
         "ICP 备案: 差距与整改",
+        "需留意的日期",
         "材料清单",
         "时间安排",
         "ICP 经营许可证: 差距与整改",

@@ -43,6 +43,10 @@ class Case(_Strict):
     expected: Any = None
     actual: Any = None
     message_contains: list[str] = []  # substrings of message + remediation
+    # the dates to act on: a date, or "none" where there must be none (absent: not checked)
+    earliest: dt.date | Literal["none"] | None = None
+    deadline: dt.date | Literal["none"] | None = None
+    when_contains: list[str] = []  # substrings of the dated sentence
 
 
 class CaseFile(_Strict):
@@ -161,6 +165,13 @@ def test_rule_case(rule_id: str, case: Case) -> None:
     text = f"{finding.message}\n{finding.remediation}"
     for part in case.message_contains:
         assert part in text, (case.name, part, text)
+    for name in ("earliest", "deadline"):
+        want = getattr(case, name)
+        if want is not None:
+            assert getattr(finding, name) == (None if want == "none" else want), (case.name, name, finding)
+    for part in case.when_contains:
+        assert part in finding.when, (case.name, part, finding.when)
+    assert "{" not in finding.when, finding.when  # every placeholder filled
     if finding.status is Status.FAIL:
         assert finding.remediation and finding.source and finding.field, finding
     if finding.status is Status.UNKNOWN:

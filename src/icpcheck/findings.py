@@ -62,6 +62,10 @@ class Finding:
     actual: Any = None
     line: int | None = None  # line of `field` in the profile file, for SARIF/GitHub annotations
     title: str = ""
+    # Dates to act on, where only time changes the outcome (the profile's data otherwise as it is):
+    earliest: dt.date | None = None  # a failing rule: the first day it passes
+    deadline: dt.date | None = None  # a passing rule: the last day it still passes (renew before then)
+    when: str = ""  # that date in a sentence, in the report's language
 
 
 @dataclass(slots=True)

@@ -15,6 +15,10 @@ Forms (see docs/rules.md for the full reference):
 V is a literal, "$param.name", or "as_of" (with optional offset_months: N, N may be "$param").
 Inside each/some/count a field path is relative to the item ("." is the item itself); a leading "/" makes it
 absolute (/company.name). value_field paths are always absolute.
+
+Time: `Node.shift` gives the first day after as_of on which a condition's value changes while the profile
+stays as it is (a date compared with as_of, a run of insured months reaching its length); the engine checks
+that day by evaluating again with as_of moved there (Ctx.today keeps the real evaluation date).
 """
 
 from __future__ import annotations
@@ -43,6 +47,9 @@ class Ctx:
     params: Mapping[str, Any]
     as_of: dt.date
     named: Mapping[str, Node]
+    # Set when as_of is a day in the future the engine looks ahead to: the real evaluation date (months from
+    # then on are not recorded yet, see ConsecutiveMonths)
+    today: dt.date | None = None
 
 
 class ConditionError(ValueError):
@@ -63,6 +70,15 @@ class Node:
 
     def uses(self) -> set[str]:
         return set()
+
+    def shift(self, ctx: Ctx, item: Any, prefix: str) -> dt.date | None:
+        """The first day after ctx.as_of on which this condition's value changes, the profile's data as it is;
+        None where time alone does not change it (or it cannot tell)."""
+        return None
+
+    def timed(self) -> bool:
+        """Whether time can change this condition (so `shift` is worth asking)."""
+        return False
 
 
 # --- values -------------------------------------------------------------------------------------------
@@ -92,12 +108,16 @@ class Ref:
         if self.param is not None:
             return ctx.params[self.param]
         if self.as_of:
-            months = self.offset
-            if isinstance(months, str):  # "$name" or "-$name"
-                sign = -1 if months.startswith("-") else 1
-                months = sign * int(ctx.params[months.lstrip("-$")])
-            return add_months(ctx.as_of, int(months))
+            return add_months(ctx.as_of, self.months(ctx))
         return self.literal
+
+    def months(self, ctx: Ctx) -> int:
+        """The offset from as_of in months."""
+        months = self.offset
+        if isinstance(months, str):  # "$name" or "-$name"
+            sign = -1 if months.startswith("-") else 1
+            months = sign * int(ctx.params[months.lstrip("-$")])
+        return int(months)
 
     def param_names(self) -> set[str]:
         names = {self.param} if self.param else set()
@@ -127,6 +147,24 @@ def add_months(day: dt.date, months: int) -> dt.date:
         except ValueError:
             continue
     raise AssertionError("unreachable")  # pragma: no cover - day 28 exists in every month
+
+
+def first_change(holds: Callable[[dt.date], bool | None], start: dt.date, end: dt.date) -> dt.date | None:
+    """The first day in (start, end] on which `holds` differs from its value at `start`, for a `holds` that
+    changes at most once (a date compared with as_of ± months): a binary search over the days."""
+    if end <= start:
+        return None
+    now = holds(start)
+    if holds(end) == now:
+        return None
+    low, high = start.toordinal(), end.toordinal()
+    while high - low > 1:
+        mid = (low + high) // 2
+        if holds(dt.date.fromordinal(mid)) == now:
+            low = mid
+        else:
+            high = mid
+    return dt.date.fromordinal(high)
 
 
 def months_between(start: dt.date, end: dt.date) -> int:
@@ -241,16 +279,18 @@ class Leaf(Node):
         self.null_passes = null_passes
         self.if_missing = if_missing
 
-    def evaluate(self, ctx: Ctx, item: Any, prefix: str) -> Outcome:
+    def _actual(self, ctx: Ctx, item: Any, prefix: str) -> tuple[Any, str | None]:
         if self.is_param:
-            actual, field = ctx.params[self.path], None
-        elif self.path.startswith("$"):  # the field itself is a parameter, e.g. field: $capital.field
+            return ctx.params[self.path], None
+        if self.path.startswith("$"):  # the field itself is a parameter, e.g. field: $capital.field
             path = ctx.params[self.path[1:]]
-            actual, field = resolve(ctx.root, compile_path(path)), path
-        elif self.path.startswith("/"):  # absolute: a profile field from inside each/some/count
-            actual, field = resolve(ctx.root, self.compiled), self.path[1:]
-        else:
-            actual, field = resolve(item, self.compiled), join(prefix, self.path)
+            return resolve(ctx.root, compile_path(path)), path
+        if self.path.startswith("/"):  # absolute: a profile field from inside each/some/count
+            return resolve(ctx.root, self.compiled), self.path[1:]
+        return resolve(item, self.compiled), join(prefix, self.path)
+
+    def evaluate(self, ctx: Ctx, item: Any, prefix: str) -> Outcome:
+        actual, field = self._actual(ctx, item, prefix)
         if actual is ABSENT:
             return Outcome(self.if_missing, field)
         if self.op == "exists":
@@ -270,6 +310,23 @@ class Leaf(Node):
             return Outcome(False, field, expected, actual)
         return Outcome(ok, field, expected, actual)
 
+    def shift(self, ctx: Ctx, item: Any, prefix: str) -> dt.date | None:
+        """A date compared with as_of ± months: the day the comparison turns."""
+        if not self.ref.as_of or self.op not in _MONOTONE:
+            return None
+        actual = self._actual(ctx, item, prefix)[0]
+        if type(actual) is not dt.date:  # a datetime or text never compares with as_of
+            return None
+        months, op = self.ref.months(ctx), self.func
+        assert op is not None  # a comparison, not `exists`
+        turn = add_months(actual, -months)  # within a few days of the turn (month ends are clamped)
+        if turn >= dt.date.max - dt.timedelta(days=4):
+            return None
+        return first_change(lambda day: op(actual, add_months(day, months)), ctx.as_of, turn + _MARGIN)
+
+    def timed(self) -> bool:
+        return self.ref.as_of and self.op in _MONOTONE
+
     def params(self) -> set[str]:
         names = self.ref.param_names()
         if self.is_param:
@@ -279,9 +336,40 @@ class Leaf(Node):
         return names
 
 
+_MONOTONE = {"le", "lt", "ge", "gt"}  # with as_of on the right, these turn at most once as time passes
+_MARGIN = dt.timedelta(days=4)  # past the turn whatever month ends clamp
+
+
+def _shifts(parts: list[Node], ctx: Ctx, item: Any, prefix: str, changed: bool) -> dt.date | None:
+    """When a combination of `parts` changes. `changed` is the value that wins (False for all, True for any):
+    while a part has it, the combination changes only once every such part has lost it and no other part has
+    gained it before; otherwise at the first part that gains it."""
+    if not any(p.timed() for p in parts):
+        return None
+    values = [p.evaluate(ctx, item, prefix).value for p in parts]
+    if None in values:
+        return None
+    winners = [p for p, v in zip(parts, values, strict=True) if v is changed]
+    others = [p.shift(ctx, item, prefix) for p, v in zip(parts, values, strict=True) if v is not changed]
+    first_other = min((d for d in others if d is not None), default=None)
+    if not winners:
+        return first_other
+    days = [p.shift(ctx, item, prefix) for p in winners]
+    if None in days:
+        return None
+    day = max(d for d in days if d is not None)
+    return None if first_other is not None and first_other <= day else day
+
+
 class All(Node):
     def __init__(self, parts: list[Node]) -> None:
         self.parts = parts
+
+    def shift(self, ctx: Ctx, item: Any, prefix: str) -> dt.date | None:
+        return _shifts(self.parts, ctx, item, prefix, False)
+
+    def timed(self) -> bool:
+        return any(p.timed() for p in self.parts)
 
     def evaluate(self, ctx: Ctx, item: Any, prefix: str) -> Outcome:
         unknown: Outcome | None = None
@@ -316,6 +404,9 @@ class Any_(All):
                 failed = out  # the last failing field: guards come first, the real requirement last
         return unknown or failed or Outcome(False)
 
+    def shift(self, ctx: Ctx, item: Any, prefix: str) -> dt.date | None:
+        return _shifts(self.parts, ctx, item, prefix, True)
+
 
 class Not(Node):
     def __init__(self, part: Node) -> None:
@@ -324,6 +415,12 @@ class Not(Node):
     def evaluate(self, ctx: Ctx, item: Any, prefix: str) -> Outcome:
         out = self.part.evaluate(ctx, item, prefix)
         return Outcome(None if out.value is None else not out.value, out.field, out.expected, out.actual)
+
+    def shift(self, ctx: Ctx, item: Any, prefix: str) -> dt.date | None:
+        return self.part.shift(ctx, item, prefix)
+
+    def timed(self) -> bool:
+        return self.part.timed()
 
     def params(self) -> set[str]:
         return self.part.params()
@@ -343,6 +440,12 @@ class UnknownIf(Node):
         out = self.part.evaluate(ctx, item, prefix)
         return Outcome(False if out.value is False else None, out.field, out.expected, out.actual)
 
+    def shift(self, ctx: Ctx, item: Any, prefix: str) -> dt.date | None:
+        return self.part.shift(ctx, item, prefix)
+
+    def timed(self) -> bool:
+        return self.part.timed()
+
     def params(self) -> set[str]:
         return self.part.params()
 
@@ -356,6 +459,12 @@ class Use(Node):
 
     def evaluate(self, ctx: Ctx, item: Any, prefix: str) -> Outcome:
         return ctx.named[self.name].evaluate(ctx, item, prefix)
+
+    def shift(self, ctx: Ctx, item: Any, prefix: str) -> dt.date | None:
+        return ctx.named[self.name].shift(ctx, item, prefix)
+
+    def timed(self) -> bool:
+        return True  # the named condition is known only at evaluation: shift finds out
 
     def uses(self) -> set[str]:
         return {self.name}
@@ -379,6 +488,9 @@ class _OverList(Node):
     def uses(self) -> set[str]:
         return self.check.uses() if self.check else set()
 
+    def timed(self) -> bool:
+        return self.check.timed() if self.check else False
+
 
 class Each(_OverList):
     def __init__(self, path: str, check: Node, if_empty: bool | None, if_missing: bool | None = None) -> None:
@@ -395,6 +507,12 @@ class Each(_OverList):
         assert self.check is not None
         return All([_Item(self.check, i) for i in range(len(items))]).evaluate(ctx, items, where)
 
+    def shift(self, ctx: Ctx, item: Any, prefix: str) -> dt.date | None:
+        items, where = self.items(item, prefix)
+        if not items or self.check is None:
+            return None
+        return All([_Item(self.check, i) for i in range(len(items))]).shift(ctx, items, where)
+
 
 class Some(_OverList):
     def evaluate(self, ctx: Ctx, item: Any, prefix: str) -> Outcome:
@@ -404,6 +522,12 @@ class Some(_OverList):
         assert self.check is not None
         out = Any_([_Item(self.check, i) for i in range(len(items))]).evaluate(ctx, items, where)
         return out if items else Outcome(False, where, "at least one", [])
+
+    def shift(self, ctx: Ctx, item: Any, prefix: str) -> dt.date | None:
+        items, where = self.items(item, prefix)
+        if not items or self.check is None:
+            return None
+        return Any_([_Item(self.check, i) for i in range(len(items))]).shift(ctx, items, where)
 
 
 class _Item(Node):
@@ -415,6 +539,12 @@ class _Item(Node):
 
     def evaluate(self, ctx: Ctx, item: Any, prefix: str) -> Outcome:
         return self.check.evaluate(ctx, item[self.index], f"{prefix}[{self.index}]")
+
+    def shift(self, ctx: Ctx, item: Any, prefix: str) -> dt.date | None:
+        return self.check.shift(ctx, item[self.index], f"{prefix}[{self.index}]")
+
+    def timed(self) -> bool:
+        return self.check.timed()
 
 
 # --- identity: "the same person" by the first key both entries give (ID number, else name) ----------
@@ -614,7 +744,10 @@ class SameAs(Node):
 
 class ConsecutiveMonths(_OverList):
     """The `months` full calendar months before as_of each have an item whose `number_field` is at least
-    `min`; items name their month (YYYY-MM) in `month_field`. The field names come from the rule."""
+    `min`; items name their month (YYYY-MM) in `month_field`. The field names come from the rule.
+
+    Looking ahead (Ctx.today set), a month from today's on that is not recorded counts like the last recorded
+    month, if that is this month or the one before: the staff insured now are taken to stay insured."""
 
     def __init__(
         self,
@@ -636,8 +769,8 @@ class ConsecutiveMonths(_OverList):
         expected = {f"min_{self.number_field}": minimum, "months": months}
         if items is None:
             return Outcome(None, where, expected)
-        by_month = {str(resolve(e, (self.month_field,))): resolve(e, (self.number_field,)) for e in items}
-        wanted = [add_months(ctx.as_of.replace(day=1), -n).strftime("%Y-%m") for n in range(months, 0, -1)]
+        by_month = self._by_month(ctx, items)
+        wanted = [_month(add_months(ctx.as_of.replace(day=1), -n)) for n in range(months, 0, -1)]
         actual = {m: by_month.get(m) for m in wanted}
         if any(isinstance(v, int) and v < minimum for v in actual.values()):
             return Outcome(False, where, expected, actual)
@@ -645,8 +778,53 @@ class ConsecutiveMonths(_OverList):
             return Outcome(self.if_month_missing, where, expected, actual)
         return Outcome(True, where, expected, actual)
 
+    def timed(self) -> bool:
+        return True
+
+    def _by_month(self, ctx: Ctx, items: list[Any]) -> dict[str, Any]:
+        by_month = {str(resolve(e, (self.month_field,))): resolve(e, (self.number_field,)) for e in items}
+        if ctx.today is None:
+            return by_month
+        recorded = [m for m, v in by_month.items() if isinstance(v, int)]
+        last = max(recorded, default="")
+        if last < _month(add_months(ctx.today.replace(day=1), -1)):
+            return by_month  # not recorded lately: nothing to carry on
+        ahead = add_months(ctx.as_of.replace(day=1), -1)
+        month = add_months(dt.date(int(last[:4]), int(last[5:]), 1), 1)
+        while month <= ahead:
+            by_month.setdefault(_month(month), by_month[last])
+            month = add_months(month, 1)
+        return by_month
+
+    def shift(self, ctx: Ctx, item: Any, prefix: str) -> dt.date | None:
+        """A failing window passes once the run of months insured up to now is `months` long (the first day
+        after it), if the run reaches this month or the one before."""
+        items = self.items(item, prefix)[0]
+        if items is None or self.evaluate(ctx, item, prefix).value is not False:
+            return None
+        minimum, months = int(self.minimum.get(ctx)), int(self.months.get(ctx))
+        by_month = self._by_month(ctx, items)
+        month = ctx.as_of.replace(day=1)
+        if by_month.get(_month(month)) is None:
+            month = add_months(month, -1)  # this month not recorded yet: the run ends last month
+        first = None
+        while _insured(by_month.get(_month(month)), minimum) and month > dt.date.min:
+            first, month = month, add_months(month, -1)
+        if first is None:
+            return None
+        day = add_months(first, months)
+        return day if day > ctx.as_of else None
+
     def params(self) -> set[str]:
         return self.minimum.param_names() | self.months.param_names()
+
+
+def _month(day: dt.date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"  # not strftime: it writes year 1 as "1"
+
+
+def _insured(value: Any, minimum: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= minimum
 
 
 # --- compiler -----------------------------------------------------------------------------------------

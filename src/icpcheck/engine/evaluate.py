@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import Any
 
 from icpcheck.engine.conditions import Ctx
@@ -17,6 +18,11 @@ TYPES = ("filing", "licence")
 _PROVIDE = {"zh": "请在档案中填写 {field}", "en": "Provide {field} in the profile"}
 _VERIFY = {"zh": "请核实 {field}", "en": "Verify {field}"}  # given, but icpcheck's data cannot decide it
 _ONLY_IN = {"zh": "仅适用于：{provinces}", "en": "Applies only in: {provinces}"}
+# A gap that closes with time, in general words where the rule has none of its own (RuleSpec.dates). A
+# deadline is worded only where the rule words it: a business licence valid for decades is no date to act on.
+_EARLIEST = Bilingual(
+    zh="{earliest} 起满足（其他情况不变时）", en="met from {earliest} if nothing else changes"
+)
 
 
 def evaluate(
@@ -117,7 +123,42 @@ def _evaluate_rule(rule: Rule, ctx: Ctx, province: str | None, lang: str) -> Fin
     if out.value is False:
         finding.status = Status.FAIL
         finding.remediation = format_text(spec.remediation.get(lang), ctx.params, lang)
+    _date(rule, ctx, finding, lang)
     return finding
+
+
+def _date(rule: Rule, ctx: Ctx, finding: Finding, lang: str) -> None:
+    """Where time alone changes the outcome, the date to act on: a failing rule's first passing day
+    (`earliest`), a passing rule's last (`deadline`); the profile's data and the rules in force on the
+    evaluation date as they are. The conditions say when (Node.shift); evaluating again on that day and the
+    day before confirms it, so a date is never one the engine itself would contradict."""
+    if rule.check is None or finding.status not in (Status.FAIL, Status.PASS) or not rule.check.timed():
+        return
+    day = rule.check.shift(ctx, ctx.root, "")
+    if day is None:
+        return
+    ahead = replace(ctx, as_of=day, today=ctx.today or ctx.as_of)
+    if rule.applies is not None and rule.applies.evaluate(ahead, ahead.root, "").value is not True:
+        return
+    last_day = day - dt.timedelta(days=1)
+    after = rule.check.evaluate(ahead, ahead.root, "")
+    before = rule.check.evaluate(replace(ahead, as_of=last_day), ahead.root, "")
+    dates = rule.spec.dates
+    text: Bilingual | None
+    if finding.status is Status.FAIL and (before.value, after.value) == (False, True):
+        finding.earliest, decisive = day, before
+        text = (dates.earliest if dates else None) or _EARLIEST
+    elif finding.status is Status.PASS and (before.value, after.value) == (True, False):
+        finding.deadline, decisive = last_day, after
+        text = dates.deadline if dates else None
+    else:
+        return
+    if text is None:
+        return
+    words = {"earliest": day.isoformat(), "last_day": last_day.isoformat(), "deadline": last_day.isoformat()}
+    if isinstance(decisive.actual, dt.date):
+        words["actual"] = decisive.actual.isoformat()
+    finding.when = format_text(text.get(lang), {**ctx.params, **words}, lang)
 
 
 def produced(

@@ -41,6 +41,18 @@ class Bilingual(StrictModel):
         return self.en if lang == "en" else self.zh
 
 
+class RuleDates(StrictModel):
+    """How a rule words its dates to act on (icpcheck.engine.evaluate): besides parameters, the placeholders
+    {earliest} (a failing rule passes from then), {last_day} (the day before), {deadline} (a passing rule's
+    last day) and {actual} (the profile's date that decides it)."""
+
+    earliest: Bilingual | None = None
+    deadline: Bilingual | None = None
+
+
+DATE_PLACEHOLDERS = {"earliest", "last_day", "deadline", "actual"}
+
+
 # Rules of these types are conditions the engine evaluates for a verdict; the others are findings another
 # stage of the pipeline makes (`produced_by`), listed here for their title, severity and source.
 EVALUATED_TYPES = ("filing", "licence")
@@ -62,6 +74,7 @@ class RuleSpec(StrictModel):
     provinces: list[str] | None = None  # limit the rule to these provinces (pinyin keys)
     doc: Bilingual | None = None  # longer explanation for `rules show` and the catalogue
     unknown: Bilingual | None = None  # where to find the data when it is missing (added to the remedy)
+    dates: RuleDates | None = None  # wording of the dates to act on (else a general sentence)
     tags: list[str] = Field(default_factory=list)  # to select by: --only tag:whois
     aliases: list[str] = Field(default_factory=list)  # former IDs: --skip/--only and waivers still name it
 
@@ -319,9 +332,11 @@ def _cross_check(
             for name in node.params() - national.keys():
                 raise _rule_error(rule, f"refers to unknown parameter ${name}")
         texts = [rule.spec.title, rule.spec.message, rule.spec.remediation]
-        for text in texts:
+        dates = rule.spec.dates
+        dated = [t for t in (dates.earliest, dates.deadline) if t] if dates else []
+        for text in texts + dated:
             for name in PLACEHOLDER.findall(text.zh + text.en):
-                if name not in national:
+                if name not in national and (text not in dated or name not in DATE_PLACEHOLDERS):
                     raise _rule_error(rule, f"message refers to unknown parameter {{{name}}}")
         for prov in rule.spec.provinces or []:
             if prov not in provinces:

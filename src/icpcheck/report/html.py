@@ -41,6 +41,8 @@ _WORDS = {
         "fail": "未通过",
         "unknown": "待补充",
         "waived": "已豁免",
+        "earliest": "最早可满足",
+        "deadlines": "需留意的日期",
         "to_do": "☐",
     },
     "en": {
@@ -61,6 +63,8 @@ _WORDS = {
         "fail": "not met",
         "unknown": "missing data",
         "waived": "waived",
+        "earliest": "earliest date",
+        "deadlines": "Dates to keep",
         "to_do": "☐",
     },
 }
@@ -188,6 +192,7 @@ class HtmlWriter:
                 {
                     "result": result,
                     "gaps": gaps,
+                    "deadlines": [f for f in result.findings if f.deadline and f.when],
                     "checklist": checklist,
                     "timeline": self.timeline(result),
                     "province": self.province(result.province),

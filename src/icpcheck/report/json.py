@@ -44,6 +44,9 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
         "expected": _jsonable(finding.expected),
         "actual": _jsonable(finding.actual),
         "line": finding.line,
+        "earliest": _jsonable(finding.earliest),  # a failing rule passes from this day, if only time passes
+        "deadline": _jsonable(finding.deadline),  # a passing rule's last day
+        "when": finding.when or None,
     }
 
 

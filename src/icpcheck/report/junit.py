@@ -43,6 +43,7 @@ class JunitWriter:
                     detail = (
                         f"{f.message}\nfield: {f.field}\nexpected: {f.expected}\nactual: {f.actual}\n"
                         f"fix: {f.remediation}\nsource: {cite(f.source)}"
+                        + (f"\nwhen: {f.when}" if f.when else "")
                     )
                     body = (
                         f'      <failure message={quoteattr(f.message)} type="{f.status.value}:'

@@ -43,6 +43,9 @@ class MarkdownWriter:
                     f"| {table_cell(f.message)} | {table_cell(f.remediation)} |\n"
                     for f in gaps
                 )
+            dated = [f for f in result.findings if f.when]  # dates to act on, for passing rules too
+            out.extend(f"\n- ⏱ `{f.rule}`: {table_cell(f.when)}" for f in dated)
+            out.append("\n" if dated else "")
         if outcome.checklists:
             from icpcheck.report.checklist import render_markdown
 

@@ -84,6 +84,12 @@ class SarifWriter:
             "locations": [_location(path, f.line)],
             "properties": {"status": f.status.value, "type": kind},
         }
+        for name in ("earliest", "deadline"):  # the dates to act on, ISO
+            day = getattr(f, name)
+            if day is not None:
+                result["properties"][name] = day.isoformat()
+        if f.when:
+            result["message"]["text"] += f" ({f.when})"
         if f.rule in self.index:
             result["ruleIndex"] = self.index[f.rule]
         if f.status is Status.WAIVED:

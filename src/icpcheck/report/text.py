@@ -114,6 +114,9 @@ def _render_finding(console: Console, f: Finding, labels: dict[str, str]) -> Non
             console.print(f"      [dim]{rich_text(detail)}[/]")
         if f.remediation:
             console.print(f"      → {labels['fix']}: {rich_text(f.remediation)}")
+    if f.when:  # a date to act on, for a passing rule too (renew before …)
+        console.print(f"      ⏱ {rich_text(f.when)}")
+    if f.status in (Status.FAIL, Status.UNKNOWN, Status.WAIVED) or f.severity is Severity.INFO:
         console.print(f"      [dim]{labels['source']}: {rich_text(cite(f.source))}[/]")
 
 
