@@ -70,9 +70,20 @@ def test_dates_at_the_ends_of_the_calendar_do_not_crash() -> None:
     assert _shift(leaf, {"r": dt.date.max}) is None
     assert _shift(leaf, {"r": dt.date(9999, 9, 30)}) is None  # 3 months later is past the calendar
     assert _shift({"field": "r", "op": "gt", "value": "as_of"}, {"r": dt.date.min}) is None
-    months = {"consecutive_months": "s", "min": 1, "months": 3}
-    far = {"s": [{"month": "9999-12", "insured": 1}, {"month": "0001-01", "insured": 0}]}
+    months = {"consecutive_months": "s", "month_field": "m", "number_field": "n", "min": 1, "months": 3}
+    far = {"s": [{"m": "9999-12", "n": 1}, {"m": "0001-01", "n": 0}]}
     assert _shift(months, far) is None
+    # months that are not YYYY-MM (a rule's own month field) are never carried on
+    odd = {"s": [{"m": "2026-13", "n": 5}, {"m": "Oct", "n": 5}, {"m": "2026-10", "n": 0}]}
+    assert _shift(months, odd) is None
+    node = compile_condition(months)
+    ahead = Ctx(odd, {}, dt.date(2027, 2, 1), {}, today=AS_OF)
+    assert node.evaluate(ahead, odd, "").value is False
+    # a run insured up to October, looking ahead: November and December count like October
+    run = {"s": [{"m": "2026-09", "n": 0}, {"m": "2026-10", "n": 2}]}
+    assert _shift(months, run) == dt.date(2027, 1, 1)
+    assert node.evaluate(Ctx(run, {}, dt.date(2027, 1, 1), {}, today=AS_OF), run, "").value is True
+    assert node.evaluate(Ctx(run, {}, dt.date(2027, 1, 1), {}), run, "").value is None  # not looking ahead
 
 
 @pytest.mark.parametrize(

@@ -785,7 +785,7 @@ class ConsecutiveMonths(_OverList):
         by_month = {str(resolve(e, (self.month_field,))): resolve(e, (self.number_field,)) for e in items}
         if ctx.today is None:
             return by_month
-        recorded = [m for m, v in by_month.items() if isinstance(v, int)]
+        recorded = [m for m, v in by_month.items() if isinstance(v, int) and _MONTH.fullmatch(m)]
         last = max(recorded, default="")
         if last < _month(add_months(ctx.today.replace(day=1), -1)):
             return by_month  # not recorded lately: nothing to carry on
@@ -817,6 +817,9 @@ class ConsecutiveMonths(_OverList):
 
     def params(self) -> set[str]:
         return self.minimum.param_names() | self.months.param_names()
+
+
+_MONTH = re.compile(r"[0-9]{4}-(?:0[1-9]|1[0-2])")
 
 
 def _month(day: dt.date) -> str:
