@@ -8,11 +8,12 @@ import json
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 import yaml
 
+from icpcheck.choices import EntityType
 from icpcheck.errors import ProfileError
 from icpcheck.profile.draft import is_placeholder, placeholders
 
@@ -61,6 +62,15 @@ def test_init_with_only_the_name_filled_is_a_draft_with_a_finding_per_placeholde
     if uscc:
         assert uscc[0]["remediation"] == "Fill in company.uscc"
     assert cli("eligibility", path, *AS_OF, "--fail-on", "never")[0] == 0
+
+
+@pytest.mark.parametrize("entity", get_args(EntityType))
+def test_every_entity_types_template_is_a_draft_once_named(cli: CLI, tmp_path: Path, entity: str) -> None:
+    path = _draft(cli, tmp_path, "--entity", entity)
+    code, out, err = cli("eligibility", path, *AS_OF, "-f", "json")
+    assert code == 1 and err == "", err
+    assert any(f["rule"] == "profile.placeholder" for _, f in _findings(out))
+    assert yaml.safe_load(path.read_text(encoding="utf-8"))["company"]["entity_type"] == entity
 
 
 def test_strict_refuses_a_draft_naming_each_placeholder(cli: CLI, tmp_path: Path) -> None:

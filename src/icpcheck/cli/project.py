@@ -50,4 +50,7 @@ def init(
         raise UsageError(f"{path} exists; use --force to overwrite")
     with open_output(str(path)) as out:
         out.write(template_text(entity, key))
-    typer.echo(f"wrote {path}: replace every <…> placeholder, then run: icpcheck eligibility {path}")
+    typer.echo(
+        f"wrote {path}: fill in the name, then run: icpcheck eligibility {path} "
+        "(each <…> placeholder left is reported as unknown until you replace it)"
+    )
