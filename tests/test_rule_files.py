@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -60,6 +61,12 @@ def _break(path: Path, old: str, new: str) -> None:
             "  licence.no_finance:",
             "national.yaml does not define",
         ),
+        (  # a dated value carries its own source
+            "params/beijing.yaml",
+            '        source: "tencentyun/qcloud-documents product/域名与网站/网站备案/0.弃用文档/各省管局要求20170605.md',
+            '        # source: "tencentyun/qcloud-documents',
+            "values[0].source: Field required",
+        ),
         (
             "filing.yaml",
             "    check: {field: hosting.location, op: eq, value: mainland}",
@@ -92,6 +99,18 @@ def test_rules_list_and_show(cli: CLI) -> None:
     assert "social_insurance.min_staff = 8" in out and "seed 000" in out
     code, out, _ = cli("rules", "show", "licence.social_insurance")
     assert "social_insurance.min_staff = 3" in out
+
+
+def test_rules_show_gives_the_doc_and_the_source_of_the_value_in_force(cli: CLI) -> None:
+    code, out, _ = cli("rules", "show", "licence.no_false_publicity", "--lang", "en")
+    assert code == 0 and "about:       Whether a claim is false cannot be read from a profile" in out
+    _, out, _ = cli("rules", "list", "-f", "json")
+    doc = next(r["doc"] for r in json.loads(out) if r["id"] == "licence.no_false_publicity")
+    assert doc["zh"].startswith("是否“虚假”无法从档案判断")
+    # Beijing's switch has been true since 2017-06-05 by its own reference, not by the national default's
+    _, out, _ = cli("rules", "show", "filing.local_mobile", "--province", "beijing")
+    line = next(x for x in out.splitlines() if x.startswith("  filing.local_mobile_required = True"))
+    assert "各省管局要求20170605" in line and "national default" not in line
 
 
 def test_rules_show_unknown_id_suggests(cli: CLI) -> None:

@@ -258,9 +258,9 @@ def citing_entries(directory: Path | None = None) -> list[tuple[str, str, str]]:
     out += [("materials", g.id, g.source) for kind in TYPES for g in load_general(kind, directory)]
     for layer in [ruleset.national, *ruleset.overrides.values()]:
         for name, param in layer.items():
-            # dated values may name their own reference
-            dated = [getattr(v, "source", None) for v in param.values or []]
-            out += [("params", name, text) for text in [param.source, *dated] if isinstance(text, str)]
+            out += [
+                ("params", name, text) for text in [param.source, *(v.source for v in param.values or [])]
+            ]
     for path in sorted((base / "guidance").glob("*.yaml")):
         data = load_yaml_file(path, error=RuleFileError).data
         for key, value in data.items() if isinstance(data, dict) else []:

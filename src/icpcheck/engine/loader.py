@@ -72,7 +72,7 @@ class RuleSpec(StrictModel):
         None  # the pipeline stage that makes this finding (no check)
     )
     provinces: list[str] | None = None  # limit the rule to these provinces (pinyin keys)
-    doc: Bilingual | None = None  # longer explanation for `rules show` and the catalogue
+    doc: Bilingual | None = None  # longer explanation: `rules show`, `rules list -f json`
     unknown: Bilingual | None = None  # where to find the data when it is missing (added to the remedy)
     dates: RuleDates | None = None  # wording of the dates to act on (else a general sentence)
     tags: list[str] = Field(default_factory=list)  # to select by: --only tag:whois
@@ -107,7 +107,7 @@ class RuleFileSpec(StrictModel):
 class DatedValue(StrictModel):
     since: dt.date
     value: Any
-    source: str | None = None  # the reference for this value (else the parameter's own source)
+    source: str = Field(min_length=1)  # the reference for this value (the parameter's `source` is `value`'s)
     # `stated`: the reference gives this date; `consulted`: it gives none, so the value is known to hold
     # from the day the reference was read (earlier evaluation dates keep the older value)
     dated: Literal["stated", "consulted"] = "stated"
@@ -155,7 +155,7 @@ class ParamSpec(StrictModel):
     def source_at(self, as_of: dt.date) -> str:
         """The reference for the value in force at `as_of`."""
         dated = self._in_force(as_of)
-        return (dated.source if dated is not None else None) or self.source
+        return self.source if dated is None else dated.source
 
 
 class ParamFileSpec(StrictModel):

@@ -48,6 +48,7 @@ def catalogue_json(rules: list[Rule], ruleset: RuleSet, lang: str) -> str:
             "remediation": r.spec.remediation.model_dump(),
             "source": cite(r.spec.source),
             "sources": source_refs(r.spec.source),
+            "doc": r.spec.doc.model_dump() if r.spec.doc else None,
             "provinces": r.spec.provinces,
             "tags": r.spec.tags,
             "aliases": r.spec.aliases,
@@ -76,7 +77,8 @@ def rule_detail(rule: Rule, ruleset: RuleSet, province: str | None, lang: str) -
     import yaml
 
     spec = rule.spec
-    params = ruleset.params_for(province, _today())
+    today = _today()
+    params = ruleset.params_for(province, today)
     used = sorted(
         (rule.check.params() if rule.check else set()) | (rule.applies.params() if rule.applies else set())
     )
@@ -86,6 +88,7 @@ def rule_detail(rule: Rule, ruleset: RuleSet, province: str | None, lang: str) -
         "",
         f"requirement: {format_text(spec.message.get(lang), params, lang)}",
         f"remediation: {format_text(spec.remediation.get(lang), params, lang)}",
+        *([f"about:       {spec.doc.get(lang)}"] if spec.doc else []),
         f"source:      {cite(spec.source)}",
         f"defined in:  {rule.file}:{rule.line}",
     ]
@@ -95,7 +98,7 @@ def rule_detail(rule: Rule, ruleset: RuleSet, province: str | None, lang: str) -
         out.append(f"parameters ({province or 'national'}):")
         for name in used:
             p = ruleset.param_spec(name, province)
-            out.append(f"  {name} = {params[name]!r}    [{cite(p.source)}]")
+            out.append(f"  {name} = {params[name]!r}    [{cite(p.source_at(today))}]")
     if spec.applies:
         out += ["applies when:", _indent(yaml.safe_dump(spec.applies, allow_unicode=True, sort_keys=False))]
     if spec.produced_by:
