@@ -57,14 +57,32 @@ def _break(path: Path, old: str, new: str) -> None:
         ),
         (
             "params/beijing.yaml",
-            "  licence.no_financial:",
-            "  licence.no_finance:",
+            "  licence.financial_sites_refused:",
+            "  licence.financial_sites_refuse:",
             "national.yaml does not define",
+        ),
+        (  # the one form of province limit names a parameter the loader knows …
+            "licence.yaml",
+            "province_switch: licence.financial_sites_refused",
+            "province_switch: licence.financial_site_refused",
+            "licence.no_financial: province_switch names unknown parameter 'licence.financial_site_refused'",
+        ),
+        (  # … which is true or false everywhere
+            "local.yaml",
+            "province_switch: filing.local_mobile_required",
+            "province_switch: filing.max_domains_per_application",
+            "is 0 in national: a switch is true or false",
+        ),
+        (
+            "licence.yaml",
+            "province_switch: licence.false_publicity_refused",
+            "provinces: [beijing]",
+            "provinces",
         ),
         (  # a dated value carries its own source
             "params/beijing.yaml",
-            '        source: "tencentyun/qcloud-documents product/域名与网站/网站备案/0.弃用文档/各省管局要求20170605.md',
-            '        # source: "tencentyun/qcloud-documents',
+            '        source: "tencentyun/qcloud-documents product/域名与网站/网站备案/0',
+            '        # source: "tencentyun/qcloud-documents product/域名与网站/网站备案/0',
             "values[0].source: Field required",
         ),
         (
@@ -167,3 +185,28 @@ def test_consecutive_months_reads_the_field_names_the_rule_gives() -> None:
     assert node.evaluate(ctx, {"payroll": months[1:]}, "").value is None  # January has no entry
     with pytest.raises(ConditionError, match="month_field"):
         compile_condition({k: v for k, v in rule.items() if k != "month_field"})
+
+
+def test_a_province_switch_skips_naming_where_it_holds_at_the_date() -> None:
+    """Elsewhere the rule is skipped, naming the provinces whose switch is true at the evaluation date:
+    Beijing's local-mobile requirement dates from 2017-06-05 (params/beijing.yaml)."""
+    import datetime as dt
+
+    from icpcheck.engine import evaluate, load_ruleset
+    from icpcheck.profile import load_profile
+
+    ruleset = load_ruleset()
+    profile = load_profile(ROOT / "examples" / "beijing-licence-eligible.yaml")
+
+    def finding(rule: str, province: str, day: dt.date) -> tuple[str, str]:
+        results = evaluate(profile, ruleset, as_of=day, province=province, lang="en")
+        found = next(f for r in results for f in r.findings if f.rule == rule)
+        return found.status.value, found.remediation
+
+    today, before = dt.date(2026, 11, 22), dt.date(2017, 1, 1)
+    assert finding("licence.no_false_publicity", "zhejiang", today) == ("skip", "Applies only in: beijing")
+    assert finding("licence.no_financial", "beijing", today)[0] == "pass"
+    status, text = finding("filing.local_mobile", "zhejiang", today)
+    assert status == "skip" and "beijing" in text.split(": ")[1].split(", ")
+    assert "beijing" not in finding("filing.local_mobile", "zhejiang", before)[1]
+    assert finding("filing.local_mobile", "beijing", before)[0] == "skip"

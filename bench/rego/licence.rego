@@ -204,12 +204,12 @@ else := all3([
 
 news_valid_until := get(get(service, "pre_approvals_valid_until"), "internet_news")
 
-status["licence.no_financial"] := "skip" if not params["licence.no_financial"]
+status["licence.no_financial"] := "skip" if not params["licence.financial_sites_refused"]
 else := leaf(content, count([c | some c in content; c in params["licence.financial_content"]]) == 0)
 
 flags := ["shows_filing_number", "shows_company_name", "shows_address", "shows_phone", "business_columns_match", "paid_registration_works"]
 
-status["licence.homepage_disclosure"] := "skip" if not params["licence.homepage_disclosure"]
+status["licence.homepage_disclosure"] := "skip" if not params["licence.homepage_disclosure_required"]
 else := all3([eq(get(homepage, f), true) | some f in flags])
 
 staff := get(people, "key_staff")

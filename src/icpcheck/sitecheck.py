@@ -24,7 +24,7 @@ _PSB_ANY = re.compile(PUBLIC_SECURITY.pattern.strip("^$"))
 _PHONE = re.compile(r"(?:\+?86[- ]?)?(?:0\d{2,3}[- ]?\d{7,8}|400[- ]?\d{3}[- ]?\d{4}|1[3-9]\d{9})")
 
 LICENCE_FINDINGS = {"site.company_name", "site.address", "site.phone", "site.licence_number"}
-DISCLOSURE = "licence.homepage_disclosure"  # the parameter that scopes the identity checks
+DISCLOSURE = "licence.homepage_disclosure_required"  # the parameter that scopes the identity checks
 
 TEXT: dict[str, dict[str, tuple[str, str]]] = {
     "zh": {
@@ -100,8 +100,8 @@ def check_page(
     page: Page, profile: Profile | None, ruleset: RuleSet, lang: str = "zh", *, identity: bool = False
 ) -> list[Finding]:
     """`identity`: the homepage must show the company's name, address and phone, a licence condition
-    where the parameter licence.homepage_disclosure holds (Beijing, seed 000 注意事项 1). The findings'
-    title, severity and source are the catalogue's (rules/site.yaml)."""
+    where the switch licence.homepage_disclosure_required is true (Beijing, seed 000 注意事项 1). The
+    findings' title, severity and source are the catalogue's (rules/site.yaml)."""
     from icpcheck.engine.evaluate import produced
 
     conf = _config(ruleset.directory)

@@ -48,7 +48,7 @@ def evaluate(
     results = []
     for kind in types:
         rules = [r for r in ruleset.rules if r.spec.type == kind and (select is None or select(r.id))]
-        findings = evaluate_rules(rules, ctx, province, lang, loaded)
+        findings = evaluate_rules(rules, ctx, ruleset, lang, loaded)
         if loaded is not None and loaded.placeholders and (select is None or select(PLACEHOLDER_RULE)):
             findings += placeholder_findings(loaded, ruleset, lang)
         results.append(Result(label, kind, province, findings))
@@ -82,18 +82,18 @@ def placeholder_findings(loaded: LoadedProfile, ruleset: RuleSet, lang: str) -> 
 
 
 def evaluate_rules(
-    rules: Iterable[Rule], ctx: Ctx, province: str | None, lang: str, loaded: LoadedProfile | None = None
+    rules: Iterable[Rule], ctx: Ctx, ruleset: RuleSet, lang: str, loaded: LoadedProfile | None = None
 ) -> list[Finding]:
     findings = []
     for rule in rules:
-        finding = _evaluate_rule(rule, ctx, province, lang)
+        finding = _evaluate_rule(rule, ctx, ruleset, lang)
         if loaded is not None and finding.field:
             finding.line = loaded.line_of(finding.field)
         findings.append(finding)
     return findings
 
 
-def _evaluate_rule(rule: Rule, ctx: Ctx, province: str | None, lang: str) -> Finding:
+def _evaluate_rule(rule: Rule, ctx: Ctx, ruleset: RuleSet, lang: str) -> Finding:
     spec = rule.spec
     finding = Finding(
         rule=spec.id,
@@ -104,9 +104,10 @@ def _evaluate_rule(rule: Rule, ctx: Ctx, province: str | None, lang: str) -> Fin
         source=spec.source,
         title=format_text(spec.title.get(lang), ctx.params, lang),
     )
-    if spec.provinces and province not in spec.provinces:
+    if spec.province_switch is not None and ctx.params[spec.province_switch] is not True:
         finding.status = Status.SKIP
-        finding.remediation = _ONLY_IN[lang].format(provinces=", ".join(spec.provinces))
+        where = ruleset.provinces_where(spec.province_switch, ctx.as_of)
+        finding.remediation = _ONLY_IN[lang].format(provinces=", ".join(where))
         return finding
     if rule.applies is not None:
         gate = rule.applies.evaluate(ctx, ctx.root, "")

@@ -71,7 +71,9 @@ class RuleSpec(StrictModel):
     produced_by: Literal["waivers", "whois", "site", "draft"] | None = (
         None  # the pipeline stage that makes this finding (no check)
     )
-    provinces: list[str] | None = None  # limit the rule to these provinces (pinyin keys)
+    # the one form of province limit: a yes/no parameter, true in the provinces where the rule holds (each
+    # province's value dated and sourced in params/<province>.yaml); elsewhere the rule is skipped
+    province_switch: str | None = None
     doc: Bilingual | None = None  # longer explanation: `rules show`, `rules list -f json`
     unknown: Bilingual | None = None  # where to find the data when it is missing (added to the remedy)
     dates: RuleDates | None = None  # wording of the dates to act on (else a general sentence)
@@ -94,8 +96,8 @@ class RuleSpec(StrictModel):
             raise ValueError(f"a {self.type} rule {'needs' if self.check is None else 'has no'} 'check'")
         if (self.check is None) != (self.produced_by is not None):
             raise ValueError("a rule has either a 'check' or 'produced_by' (the stage that makes it)")
-        if self.check is None and (self.applies or self.provinces or self.unknown):
-            raise ValueError("'applies', 'provinces' and 'unknown' belong to rules with a 'check'")
+        if self.check is None and (self.applies or self.province_switch or self.unknown):
+            raise ValueError("'applies', 'province_switch' and 'unknown' belong to rules with a 'check'")
         return self
 
 
@@ -195,6 +197,12 @@ class RuleSet:
     def tagged(self, tag: str) -> list[str]:
         return [r.id for r in self.rules if tag in r.spec.tags]
 
+    def provinces_where(self, switch: str, as_of: dt.date) -> list[str]:
+        """The provinces where the yes/no parameter `switch` (a rule's province_switch) is true at `as_of`."""
+        from icpcheck.provinces import province_table
+
+        return [key for key in province_table().provinces if self.param_spec(switch, key).at(as_of) is True]
+
     def param_spec(self, name: str, province: str | None) -> ParamSpec:
         layer = self.overrides.get(province or "", {})
         return layer.get(name) or self.national[name]
@@ -227,7 +235,7 @@ def load_ruleset(directory: Path | str | None = None) -> RuleSet:
             applies = compile_at(rule.applies, source, ("rules", i), "applies") if rule.applies else None
             check = compile_at(rule.check, source, ("rules", i), "check") if rule.check is not None else None
             rules.append(Rule(rule, applies, check, source.name, source.line_of(("rules", i))))
-    _cross_check(rules, named, national, base)
+    _cross_check(rules, named, national, overrides, base)
     return RuleSet(rules, named, national, overrides, base)
 
 
@@ -309,12 +317,13 @@ def _rule_error(rule: Rule, message: str) -> RuleFileError:
 
 
 def _cross_check(
-    rules: list[Rule], named: dict[str, Node], national: dict[str, ParamSpec], base: Path
+    rules: list[Rule],
+    named: dict[str, Node],
+    national: dict[str, ParamSpec],
+    overrides: dict[str, dict[str, ParamSpec]],
+    base: Path,
 ) -> None:
     """References between files: unique IDs, known named conditions and parameters, message placeholders."""
-    from icpcheck.provinces import province_table
-
-    provinces = province_table().provinces
     seen: dict[str, Rule] = {}
     for rule in rules:
         if rule.id in seen:
@@ -338,12 +347,27 @@ def _cross_check(
             for name in PLACEHOLDER.findall(text.zh + text.en):
                 if name not in national and (text not in dated or name not in DATE_PLACEHOLDERS):
                     raise _rule_error(rule, f"message refers to unknown parameter {{{name}}}")
-        for prov in rule.spec.provinces or []:
-            if prov not in provinces:
-                raise _rule_error(rule, f"unknown province {prov!r} in provinces")
+        if rule.spec.province_switch is not None:
+            _check_switch(rule, rule.spec.province_switch, national, overrides)
     for name, node in named.items():
         for missing in node.params() - national.keys():
             raise RuleFileError(f"condition {name!r} refers to unknown parameter ${missing}", file=str(base))
+
+
+def _check_switch(
+    rule: Rule, name: str, national: dict[str, ParamSpec], overrides: dict[str, dict[str, ParamSpec]]
+) -> None:
+    """A province switch is a parameter whose every value (national, per province, dated) is true or false."""
+    if name not in national:
+        raise _rule_error(rule, f"province_switch names unknown parameter {name!r}")
+    layers = [("national", national[name])]
+    layers += [(prov, params[name]) for prov, params in overrides.items() if name in params]
+    for where, spec in layers:
+        for value in [spec.value, *(d.value for d in spec.values or [])]:
+            if not isinstance(value, bool):
+                raise _rule_error(
+                    rule, f"province_switch {name!r} is {value!r} in {where}: a switch is true or false"
+                )
 
 
 def format_text(text: str, params: Mapping[str, Any], lang: str = "zh") -> str:

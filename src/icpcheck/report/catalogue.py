@@ -49,7 +49,10 @@ def catalogue_json(rules: list[Rule], ruleset: RuleSet, lang: str) -> str:
             "source": cite(r.spec.source),
             "sources": source_refs(r.spec.source),
             "doc": r.spec.doc.model_dump() if r.spec.doc else None,
-            "provinces": r.spec.provinces,
+            "province_switch": r.spec.province_switch,
+            "provinces": ruleset.provinces_where(r.spec.province_switch, _today())
+            if r.spec.province_switch
+            else None,
             "tags": r.spec.tags,
             "aliases": r.spec.aliases,
             "produced_by": r.spec.produced_by,
@@ -80,7 +83,9 @@ def rule_detail(rule: Rule, ruleset: RuleSet, province: str | None, lang: str) -
     today = _today()
     params = ruleset.params_for(province, today)
     used = sorted(
-        (rule.check.params() if rule.check else set()) | (rule.applies.params() if rule.applies else set())
+        (rule.check.params() if rule.check else set())
+        | (rule.applies.params() if rule.applies else set())
+        | ({spec.province_switch} if spec.province_switch else set())
     )
     out = [
         f"{spec.id}  ({_TYPE[spec.type]}, {spec.severity})",
@@ -92,8 +97,9 @@ def rule_detail(rule: Rule, ruleset: RuleSet, province: str | None, lang: str) -
         f"source:      {cite(spec.source)}",
         f"defined in:  {rule.file}:{rule.line}",
     ]
-    if spec.provinces:
-        out.append(f"provinces:   {', '.join(spec.provinces)}")
+    if spec.province_switch:
+        where = ", ".join(ruleset.provinces_where(spec.province_switch, today)) or "none"
+        out.append(f"provinces:   {where} (where {spec.province_switch} is true)")
     if used:
         out.append(f"parameters ({province or 'national'}):")
         for name in used:
