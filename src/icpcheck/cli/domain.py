@@ -69,8 +69,6 @@ def domain(
     rules: RulesOption = None,
 ) -> None:
     """Look domains up with whois and check them against the filing and licence domain rules."""
-    import json
-
     from pydantic import ValidationError
 
     from icpcheck.engine import evaluate, load_ruleset
@@ -80,6 +78,7 @@ def domain(
     from icpcheck.pii import Redactor
     from icpcheck.profile.model import Company, Profile
     from icpcheck.report.json import finding_dict
+    from icpcheck.report.writers import WriterContext, make_command_writer
     from icpcheck.textsafe import printable
 
     for name in names:
@@ -143,28 +142,8 @@ def domain(
             redactor.holders([fact.holder, holder])
             entry = redactor.value(entry)
         report.append(entry)
-    if settings.format == "json":
-        typer.echo(json.dumps({"as_of": day.isoformat(), "domains": report}, ensure_ascii=False, indent=2))
-    else:
-
-        def echo(line: str) -> None:  # whois replies are attacker-written: no raw terminal escapes
-            typer.echo(printable(line))
-
-        for entry in report:
-            d = entry["domain"]
-            echo(
-                f"{d['name']}  registered {d['registered'] or '?'} · expires {d['expires'] or '?'} · "
-                f"registrar {d['registrar'] or '?'} · holder "
-                f"{'REDACTED' if d['holder_redacted'] else d['holder'] or '?'}"
-                + (" (cached)" if d["cached"] else "")
-            )
-            if d["error"]:
-                echo(f"  ? whois: {d['error']}")
-            for f in entry["findings"]:
-                mark = {"pass": "✔", "fail": "✘", "unknown": "?", "skip": "–"}.get(f["status"], "·")
-                echo(f"  {mark} {f['rule']}: {f['message']}")
-                if f["status"] in ("fail", "unknown"):
-                    echo(f"      → {f['remediation']}")
+    writer = make_command_writer("domain", settings.format or "text", WriterContext(day, language, ruleset))
+    typer.echo(writer.begin() + "".join(writer.add(entry) for entry in report) + writer.end(), nl=False)
     raise typer.Exit(EXIT_OK if ok else EXIT_GAPS)
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from icpcheck.choices import Lang, SimpleFormat
+from icpcheck.choices import Lang, ReportFormat
 from icpcheck.cli.app import (
     EXIT_GAPS,
     EXIT_OK,
@@ -38,7 +39,7 @@ def site_command(
         Path | None, typer.Option(help="Compare with this profile's numbers and identity.")
     ] = None,
     format_: Annotated[
-        SimpleFormat | None, typer.Option("--format", "-f", help="Output format [default: text].")
+        ReportFormat | None, typer.Option("--format", "-f", help="Output format [default: text].")
     ] = None,
     as_of: AsOfOption = None,
     timeout: Annotated[float | None, typer.Option(help="Seconds to wait for the page [default: 10].")] = None,
@@ -49,13 +50,12 @@ def site_command(
     """Check the homepage footer: filing number and link, licence and public-security numbers, identity."""
     from icpcheck.engine import load_ruleset
     from icpcheck.facts.site import Page
-    from icpcheck.findings import Report, Result, Verdict
-    from icpcheck.report.json import render_json
-    from icpcheck.report.text import render_text
+    from icpcheck.findings import ProfileOutcome, Result, Verdict
+    from icpcheck.report.writers import WriterContext, make_writer
     from icpcheck.sitecheck import check_page, identity_required
 
     settings = settings_for(
-        SimpleFormat,
+        ReportFormat,
         format=format_,
         as_of=parse_date(as_of),
         timeout=check_timeout(timeout) if timeout is not None else None,
@@ -79,9 +79,11 @@ def site_command(
     assert isinstance(page, Page)
     findings = check_page(page, loaded.profile if loaded else None, ruleset, language, identity=identity)
     province = loaded.profile.company.province if loaded else None
-    report = Report(day, [Result(page.source, "site", province, findings)])
-    if settings.format == "json":
-        typer.echo(render_json(report), nl=False)
-    else:
-        typer.echo(render_text(report, language), nl=False)
-    raise typer.Exit(EXIT_OK if report.results[0].verdict is Verdict.ELIGIBLE else EXIT_GAPS)
+    result = Result(page.source, "site", province, findings)
+    # a findings report like eligibility's: the same writers, in every format
+    fmt = settings.format or "text"
+    color = fmt == "text" and sys.stdout.isatty()
+    writer = make_writer(fmt, WriterContext(day, language, ruleset, color=color))
+    outcome = ProfileOutcome(page.source, [result])
+    typer.echo(writer.begin() + writer.add(outcome) + writer.end(), nl=False)
+    raise typer.Exit(EXIT_OK if result.verdict is Verdict.ELIGIBLE else EXIT_GAPS)

@@ -165,7 +165,7 @@ class HtmlWriter:
         return resolve_province(key).zh if self.ctx.lang == "zh" else key
 
     def timeline(self, result: Result) -> dict[str, Any] | None:
-        if result.province is None:
+        if result.province is None or result.type not in ("filing", "licence"):  # a `site` report has none
             return None
         key = (result.type, result.province)
         if key not in self.timelines:

@@ -1,7 +1,9 @@
-"""Streaming report writers: one per output format, fed one profile outcome at a time.
+"""Streaming report writers: the one registry of output formats, for every command whose output is a report.
 
 A writer returns text chunks from begin(), add() and end(), so a batch over thousands of profiles never
-holds every report. Formats are imported lazily by name.
+holds every report. `FORMATS` are the formats of a findings report (eligibility, site), fed one profile
+outcome at a time; `COMMAND_FORMATS` those of the other commands' reports, fed that command's items. Formats
+are imported lazily by name; the human-readable ones are made printable here, whatever the command.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from icpcheck.textsafe import printable
 
@@ -27,6 +29,14 @@ FORMATS = {
     "html": "icpcheck.report.html:HtmlWriter",
 }
 
+# Reports of the other commands: command -> format -> writer.
+COMMAND_FORMATS: dict[str, dict[str, str]] = {
+    "domain": {
+        "text": "icpcheck.report.domain:DomainTextWriter",
+        "json": "icpcheck.report.domain:DomainJsonWriter",
+    },
+}
+
 
 @dataclass(slots=True)
 class WriterContext:
@@ -37,34 +47,50 @@ class WriterContext:
     verdicts: list[tuple[str, dict[str, str]]] = field(default_factory=list)  # for summaries
 
 
-class Writer(Protocol):
+Item = TypeVar("Item", contravariant=True)
+
+
+class ItemWriter(Protocol[Item]):
     def begin(self) -> str: ...
 
-    def add(self, outcome: ProfileOutcome) -> str: ...
+    def add(self, item: Item, /) -> str: ...
 
     def end(self) -> str: ...
 
 
-# Formats read by people (or parsed as XML) carry no control characters; text escapes its values itself
-# (its own colour codes must survive), JSON and SARIF escape them by the JSON rules.
+Writer = ItemWriter["ProfileOutcome"]  # a findings report's writer
+
+
+# Formats read by people (or parsed as XML) carry no control characters; the findings text report escapes
+# its values itself (its own colour codes must survive), JSON and SARIF escape them by the JSON rules.
 _PRINTABLE = {"markdown", "github", "junit", "html"}
 
 
 def make_writer(name: str, ctx: WriterContext) -> Writer:
-    module, cls = FORMATS[name].split(":")
-    writer: Writer = getattr(importlib.import_module(module), cls)(ctx)
+    writer: Writer = _load(FORMATS[name], ctx)
     return _Printable(writer) if name in _PRINTABLE else writer
+
+
+def make_command_writer(command: str, name: str, ctx: WriterContext) -> ItemWriter[Any]:
+    """The writer of `command`'s report in format `name`; every format but JSON is made printable."""
+    writer: ItemWriter[Any] = _load(COMMAND_FORMATS[command][name], ctx)
+    return writer if name == "json" else _Printable(writer)
+
+
+def _load(target: str, ctx: WriterContext) -> Any:
+    module, cls = target.split(":")
+    return getattr(importlib.import_module(module), cls)(ctx)
 
 
 @dataclass(slots=True)
 class _Printable:
-    writer: Writer
+    writer: ItemWriter[Any]
 
     def begin(self) -> str:
         return printable(self.writer.begin())
 
-    def add(self, outcome: ProfileOutcome) -> str:
-        return printable(self.writer.add(outcome))
+    def add(self, item: Any) -> str:
+        return printable(self.writer.add(item))
 
     def end(self) -> str:
         return printable(self.writer.end())

@@ -1,0 +1,49 @@
+"""One writer registry (icpcheck.report.writers) for every command whose output is a report: the same
+formats behave the same whichever command produced the findings."""
+
+from __future__ import annotations
+
+import json
+import typing
+from collections.abc import Callable
+
+import pytest
+
+from conftest import EXAMPLES, ROOT
+from icpcheck.report.writers import COMMAND_FORMATS, FORMATS
+
+CLI = Callable[..., tuple[int, str, str]]
+PAGE = ROOT / "tests" / "site_pages" / "no-psb-link.html"
+
+
+def _formats(command: Callable[..., None]) -> set[str]:
+    """The --format choices of a command (its Literal type, without the None of 'not given')."""
+    hint = typing.get_type_hints(command, include_extras=True)["format_"]
+    choices = next(a for a in typing.get_args(typing.get_args(hint)[0]) if a is not type(None))
+    return set(typing.get_args(choices))
+
+
+def test_each_command_offers_the_formats_of_the_registry() -> None:
+    from icpcheck.cli.domain import domain
+    from icpcheck.cli.eligibility import eligibility
+    from icpcheck.cli.site import site_command
+
+    assert _formats(eligibility) == _formats(site_command) == set(FORMATS)  # findings reports
+    assert _formats(domain) == set(COMMAND_FORMATS["domain"])
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_site_renders_in_every_findings_format(cli: CLI, fmt: str) -> None:
+    profile = EXAMPLES / "beijing-licence-gaps.yaml"
+    code, out, err = cli(
+        "site", PAGE, "--profile", profile, "-f", fmt, "--as-of", "2026-11-22", "--lang", "en"
+    )
+    assert code == 1 and out and not err, err  # the page lacks the company's name: the site report fails
+    if fmt == "json":
+        [result] = json.loads(out)["results"]
+        assert result["type"] == "site" and result["verdict"] == "not_eligible"
+    if fmt == "sarif":
+        rules = {r["id"] for r in json.loads(out)["runs"][0]["tool"]["driver"]["rules"]}
+        assert {"site.company_name", "site.filing_number"} <= rules
+    if fmt in ("text", "markdown", "github", "junit", "html"):
+        assert "site.company_name" in out
