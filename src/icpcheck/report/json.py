@@ -7,16 +7,11 @@ import json
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
-from icpcheck.findings import Finding, ProfileOutcome, Report, Result
+from icpcheck.findings import Finding, ProfileOutcome, Result
 from icpcheck.sources import cite, source_refs
 
 if TYPE_CHECKING:
     from icpcheck.report.writers import WriterContext
-
-
-def render_json(report: Report) -> str:
-    data = {"as_of": report.as_of.isoformat(), "results": [result_dict(r) for r in report.results]}
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
 def result_dict(result: Result) -> dict[str, Any]:
