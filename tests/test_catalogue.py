@@ -134,3 +134,36 @@ def test_the_domain_command_runs_the_rules_tagged_domain(
     for extra, expected in (((), [r for r in tagged if r not in holder]), (("--holder", "某公司"), tagged)):
         _, out, _ = cli("domain", "example.cn", "--offline", "-f", "json", "--as-of", "2026-11-22", *extra)
         assert [f["rule"] for f in json.loads(out)["domains"][0]["findings"]] == expected
+
+
+def test_findings_are_made_only_from_catalogue_rules() -> None:
+    """A `Finding` is built in one module, from a catalogue rule (`evaluate` for conditions, `produced` for
+    the other stages, which refuses an ID the catalogue lacks): no code path can emit an unlisted ID."""
+    from icpcheck.engine.evaluate import produced
+    from icpcheck.findings import Status
+
+    assert {where.split(":")[0] for where, _, _ in _calls("Finding")} == {"src/icpcheck/engine/evaluate.py"}
+    with pytest.raises(AssertionError, match=r"site\.made_up"):
+        produced(load_ruleset(), "site.made_up", Status.FAIL, "m", "r", "en")
+
+
+def test_rules_list_shows_every_id_a_run_emits(
+    cli: CLI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ICPCHECK_CACHE_DIR", str(tmp_path))  # empty: --offline gives the whois note
+    _, out, _ = cli("rules", "list", "-f", "json")
+    listed = {r["id"] for r in json.loads(out)}
+    assert listed == CATALOGUE
+    waived = tmp_path / "waived.yaml"
+    waived.write_text(
+        (ROOT / "examples" / "beijing-licence-gaps.yaml").read_text(encoding="utf-8")
+        + "\nwaivers:\n  - {rule: licence.*, reason: x, expires: 2020-01-01}\n"
+        + "  - {rule: nope.rule, reason: y}\n",
+        encoding="utf-8",
+    )
+    page = ROOT / "tests" / "site_pages" / "no-identity.html"
+    run = [*sorted((ROOT / "examples").glob("*.yaml")), waived, "--site", page, "--whois", "--offline"]
+    _, out, _ = cli("eligibility", *run, "--type", "all", "-f", "json", "--as-of", "2026-11-22")
+    emitted = {f["rule"] for r in json.loads(out)["results"] for f in r["findings"]}
+    assert {i.split(".")[0] for i in emitted} >= {"filing", "licence", "site", "domain", "waiver"}
+    assert emitted <= listed, sorted(emitted - listed)
