@@ -26,10 +26,12 @@ def _formats(command: Callable[..., None]) -> set[str]:
 def test_each_command_offers_the_formats_of_the_registry() -> None:
     from icpcheck.cli.domain import domain
     from icpcheck.cli.eligibility import eligibility
+    from icpcheck.cli.obligations import obligations
     from icpcheck.cli.site import site_command
 
     assert _formats(eligibility) == _formats(site_command) == set(FORMATS)  # findings reports
     assert _formats(domain) == set(COMMAND_FORMATS["domain"])
+    assert _formats(obligations) == set(COMMAND_FORMATS["obligations"])
 
 
 @pytest.mark.parametrize("fmt", sorted(FORMATS))

@@ -62,12 +62,11 @@ def obligations(
         clean,
         load_catalogue,
         obligations_for,
-        sort_key,
     )
     from icpcheck.outfile import check_not_input, open_output
     from icpcheck.pii import Redactor
     from icpcheck.pipeline import load_path
-    from icpcheck.report.obligations import View, render
+    from icpcheck.report.writers import WriterContext, make_command_writer
 
     settings = settings_for(
         ObligationFormat,
@@ -112,12 +111,12 @@ def obligations(
                 item.subject = redactor.text(item.subject) if item.subject else None
                 item.note = redactor.text(item.note) if item.note else None
         items.extend(found)
-    items.sort(key=sort_key)
     fmt = settings.format or "text"
     color = output is None and fmt == "text" and sys.stdout.isatty()
-    text = render(fmt, items, errors, View(day, ahead, language, color))
+    context = WriterContext(day, language, ruleset, color=color, within=ahead)
+    writer = make_command_writer("obligations", fmt, context)
     with open_output(output, files) as out:
-        out.write(text)
+        out.write(writer.begin() + "".join(writer.add(item) for item in [*items, *errors]) + writer.end())
     if errors:
         raise typer.Exit(EXIT_INPUT)
     pressing = any(item.status != "upcoming" for item in items)

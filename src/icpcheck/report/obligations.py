@@ -12,9 +12,13 @@ import io
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from icpcheck.obligations import Obligation, Status
 from icpcheck.textsafe import table_cell
+
+if TYPE_CHECKING:
+    from icpcheck.report.writers import WriterContext
 
 LABELS = {
     "zh": {
@@ -251,3 +255,46 @@ def render_ics(items: Sequence[Obligation], errors: Errors, view: View) -> str:
         cal.add_component(event)
     text: str = cal.to_ical().decode("utf-8")
     return text
+
+
+class ObligationsWriter:
+    """The registry's writer of an obligations report (report.writers.COMMAND_FORMATS): fed obligations and
+    input errors (profile, message), it renders them at the end, sorted by due date, since the report is one
+    table across profiles. Values are cleaned when the obligations are made, so it escapes itself: the text
+    keeps its colour codes, iCalendar its CRLF line ends."""
+
+    fmt = "text"
+    escapes_itself = True
+
+    def __init__(self, ctx: WriterContext) -> None:
+        self.ctx = ctx
+        self.items: list[Obligation] = []
+        self.errors: list[tuple[str, str]] = []
+
+    def begin(self) -> str:
+        return ""
+
+    def add(self, item: Obligation | tuple[str, str]) -> str:
+        if isinstance(item, tuple):
+            self.errors.append(item)
+        else:
+            self.items.append(item)
+        return ""
+
+    def end(self) -> str:
+        from icpcheck.obligations import sort_key
+
+        view = View(self.ctx.as_of, self.ctx.within, self.ctx.lang, self.ctx.color)
+        return render(self.fmt, sorted(self.items, key=sort_key), self.errors, view)
+
+
+class JsonWriter(ObligationsWriter):
+    fmt = "json"
+
+
+class MarkdownWriter(ObligationsWriter):
+    fmt = "markdown"
+
+
+class IcsWriter(ObligationsWriter):
+    fmt = "ics"

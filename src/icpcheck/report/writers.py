@@ -35,6 +35,12 @@ COMMAND_FORMATS: dict[str, dict[str, str]] = {
         "text": "icpcheck.report.domain:DomainTextWriter",
         "json": "icpcheck.report.domain:DomainJsonWriter",
     },
+    "obligations": {
+        "text": "icpcheck.report.obligations:ObligationsWriter",
+        "json": "icpcheck.report.obligations:JsonWriter",
+        "markdown": "icpcheck.report.obligations:MarkdownWriter",
+        "ics": "icpcheck.report.obligations:IcsWriter",
+    },
 }
 
 
@@ -44,6 +50,7 @@ class WriterContext:
     lang: str
     ruleset: RuleSet
     color: bool = False
+    within: int = 0  # obligations: the reminder window in days
     verdicts: list[tuple[str, dict[str, str]]] = field(default_factory=list)  # for summaries
 
 
@@ -72,9 +79,10 @@ def make_writer(name: str, ctx: WriterContext) -> Writer:
 
 
 def make_command_writer(command: str, name: str, ctx: WriterContext) -> ItemWriter[Any]:
-    """The writer of `command`'s report in format `name`; every format but JSON is made printable."""
+    """The writer of `command`'s report in format `name`, made printable unless it is JSON or the writer
+    escapes its values itself (`escapes_itself`)."""
     writer: ItemWriter[Any] = _load(COMMAND_FORMATS[command][name], ctx)
-    return writer if name == "json" else _Printable(writer)
+    return writer if name == "json" or getattr(writer, "escapes_itself", False) else _Printable(writer)
 
 
 def _load(target: str, ctx: WriterContext) -> Any:
