@@ -365,6 +365,8 @@ def test_init_template_fails_until_filled_then_evaluates(cli: CLI, tmp_path: Pat
         "location": "mainland",
         "province": "shanghai",
         "provider_licences": "[IDC, ISP]",
+        "activities": "[paid_membership]",
+        "content": "[]",
     }
     text = path.read_text(encoding="utf-8")
     filled = re.sub(r"(\w+): <[^>]*>", lambda m: f"{m.group(1)}: {values.get(m.group(1), '启明文档')}", text)
