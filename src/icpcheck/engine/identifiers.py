@@ -8,9 +8,11 @@ shapes. Each `*_valid` operator compares the check's outcome with the rule's val
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 MOBILE = re.compile(r"^(?:\+?86[- ]?)?1[3-9]\d{9}$")
@@ -114,7 +116,6 @@ def _mobile_province(value: Any, province: Any) -> bool | None:
     """Whether a mainland mobile was issued in `province`, from libphonenumber's prefix data (号码归属地);
     None (unknown) where that data gives no province or the number does not parse."""
     import phonenumbers
-    from phonenumbers import geocoder
 
     from icpcheck.provinces import province_table
 
@@ -123,11 +124,45 @@ def _mobile_province(value: Any, province: Any) -> bool | None:
         number = phonenumbers.parse(str(value), "CN")
     except phonenumbers.NumberParseException:
         return None
-    place = geocoder.description_for_number(number, "zh")
-    known = [p for p in province_table().provinces.values() if place.startswith(p.zh)]
-    if prov is None or not known:
+    home = _home_province(number)
+    if prov is None or home is None:
         return None
-    return known[0].key == prov.key
+    return home == prov.key
+
+
+def _home_province(number: Any) -> str | None:
+    """The province phonenumbers' geocoder names for `number` (`description_for_number(number, "zh")`), looked
+    up in rules/mobile_prefixes.tsv, its +86 ranges (tools/update_mobile_prefixes.py): the geocoder's own
+    table costs ≈ 120 MB. Numbers outside the mainland, invalid or not tied to a place have none."""
+    import phonenumbers
+
+    kind = phonenumbers.number_type(number)
+    if (
+        number.country_code != 86
+        or kind == phonenumbers.PhoneNumberType.UNKNOWN
+        or not phonenumbers.is_number_type_geographical(kind, 86)
+    ):
+        return None
+    digits = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)[1:]
+    starts, provinces = _prefix_ranges()
+    return provinces[bisect.bisect_right(starts, int(digits[:PREFIX_WIDTH])) - 1]
+
+
+PREFIX_WIDTH = 9  # digits of the prefixes in rules/mobile_prefixes.tsv
+
+
+@cache
+def _prefix_ranges() -> tuple[list[int], list[str | None]]:
+    from icpcheck.data import rules_dir
+
+    starts: list[int] = []
+    provinces: list[str | None] = []
+    for line in (rules_dir() / "mobile_prefixes.tsv").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            start, province = line.split("\t")
+            starts.append(int(start))
+            provinces.append(None if province == "-" else province)
+    return starts, provinces
 
 
 def _number_province(value: Any, province: Any) -> bool:
