@@ -1,42 +1,68 @@
-"""Run every benchmark and print one table: figure, icpcheck, reference, ratio.
+"""Run the benchmarks and print each figure beside its target and the previous run's figure.
 
-Run: python bench/run.py [--profiles 10000]   (after: pip install -e '.[bench]')
-Targets (issue 9): start-up ≤ 1.3 × `python -c "import typer, pydantic, yaml"`; ≥ 2,000 profiles/s over
-10,000 generated profiles with --format json on 2 cores, flat peak memory; faster than the Rego version.
+Run: python bench/run.py [--profiles 10000] [--large 20000] [--parts startup,batch] [--save]
+     (after: pip install -e '.[bench]'); `--quick` for a smaller, faster pass.
+Targets (issue 19), measured as whole processes on this machine:
+- start-up: `icpcheck eligibility EXAMPLE` and `icpcheck --help` ≤ 1.3 × `python -c "import typer, pydantic,
+  yaml"` (the import floor), medians of runs interleaved with the floor's so the load on the machine hits
+  all alike;
+- throughput with `--jobs 2` over 10,000 generated profiles: ≥ 2,000 profiles/s in JSON, ≥ 1,000 in text,
+  SARIF, JUnit and Markdown;
+- peak memory ≤ 100 MB and flat from 1,000 to 20,000 profiles, every format;
+- faster than the Rego version of the licence rules (regopy); hostile files refused within 2 s; whois
+  lookups concurrent and cached.
+`--save` stores the figures in bench/previous.json, the "previous" column of the next run.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
+PREVIOUS = BENCH / "previous.json"
 sys.path[:0] = [str(BENCH), str(BENCH / "rego")]
 
 from generate import generate  # noqa: E402
 
 ICPCHECK = [sys.executable, "-m", "icpcheck"]
 AS_OF = dt.date(2026, 11, 22)
+EXAMPLE = ROOT / "examples" / "beijing-licence-eligible.yaml"
+FORMATS = {"json": 2000.0, "text": 1000.0, "sarif": 1000.0, "junit": 1000.0, "markdown": 1000.0}
+MEMORY_MB = 100.0
 
 
-def _median_seconds(cmd: list[str], runs: int = 9) -> float:
-    times = []
+@dataclass
+class Row:
+    key: str  # stable name in bench/previous.json
+    figure: str
+    value: float
+    target: float | None = None  # None: shown for information
+    higher_is_better: bool = False
+
+
+def _time_interleaved(cmds: dict[str, list[str]], runs: int) -> dict[str, float]:
+    """Median wall seconds of each command, the commands taking turns run after run."""
+    times: dict[str, list[float]] = {name: [] for name in cmds}
     for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        for name, cmd in cmds.items():
+            start = time.perf_counter()
+            subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+            times[name].append(time.perf_counter() - start)
+    return {name: statistics.median(t) for name, t in times.items()}
 
 
-def _timed_rss(cmd: list[str]) -> tuple[float, int]:
-    """Wall seconds and peak RSS (KiB) of one run, via GNU time."""
+def _timed_rss(cmd: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of one run, via GNU time."""
     with tempfile.NamedTemporaryFile("r") as log:
         start = time.perf_counter()
         subprocess.run(
@@ -46,62 +72,93 @@ def _timed_rss(cmd: list[str]) -> tuple[float, int]:
             check=False,
         )
         seconds = time.perf_counter() - start
-        return seconds, int(log.read().strip().splitlines()[-1])
+        return seconds, int(log.read().strip().splitlines()[-1]) / 1024
 
 
-def startup() -> list[tuple[str, float, float]]:
-    base = _median_seconds([sys.executable, "-c", "import typer, pydantic, yaml"])
-    help_ = _median_seconds([*ICPCHECK, "--help"])
-    one = _median_seconds(
-        [
-            *ICPCHECK,
-            "eligibility",
-            str(ROOT / "examples" / "beijing-licence-eligible.yaml"),
-            "--as-of",
-            AS_OF.isoformat(),
-        ]
+def startup(runs: int) -> list[Row]:
+    medians = _time_interleaved(
+        {
+            "floor": [sys.executable, "-c", "import typer, pydantic, yaml"],
+            "help": [*ICPCHECK, "--help"],
+            "eligibility": [*ICPCHECK, "eligibility", str(EXAMPLE), "--as-of", AS_OF.isoformat()],
+        },
+        runs,
     )
+    floor = medians["floor"]
     return [
-        ("start-up: icpcheck --help (s)", help_, base),
-        ("start-up: eligibility on one profile (s)", one, base),
+        Row("startup.floor_s", "start-up: import floor (s)", floor),
+        Row("startup.help_s", "start-up: icpcheck --help (s)", medians["help"]),
+        Row("startup.eligibility_s", "start-up: eligibility, one profile (s)", medians["eligibility"]),
+        Row("startup.help_ratio", "start-up: --help ÷ floor", medians["help"] / floor, 1.3),
+        Row(
+            "startup.eligibility_ratio", "start-up: eligibility ÷ floor", medians["eligibility"] / floor, 1.3
+        ),
     ]
 
 
-def throughput(count: int, folder: Path) -> list[tuple[str, float, float]]:
+def batch(folder: Path, sizes: tuple[int, int, int], formats: list[str]) -> list[Row]:
+    """Per format: profiles/s over the middle size with 2 jobs, peak RSS at every size."""
+    small, count, large = sizes
+    folders = {n: folder / f"p{n}" for n in sorted(set(sizes))}
+    generate(folders[max(sizes)], max(sizes))
+    for n, path in folders.items():  # the smaller sets are the first files of the largest
+        if n != max(sizes):
+            path.mkdir()
+            for i in range(n):
+                name = f"client{i:05}.yaml"
+                (path / name).symlink_to(folders[max(sizes)] / name)
     rows = []
-    small = folder / "1k"
-    generate(small, 1000)
-    big = folder / "all"
-    generate(big, count)
-    cmd = [*ICPCHECK, "eligibility", "--format", "json", "--as-of", AS_OF.isoformat(), "--fail-on", "never"]
-    _, rss_small = _timed_rss([*cmd, str(small)])
-    seconds, rss = _timed_rss([*cmd, str(big)])
-    rows.append((f"throughput: {count:,} profiles, 2 jobs (profiles/s)", count / seconds, 2000.0))
-    rows.append(("peak RSS (MiB): 1,000 profiles → reference", rss_small / 1024, rss_small / 1024))
-    rows.append((f"peak RSS (MiB): {count:,} profiles vs 1,000", rss / 1024, rss_small / 1024))
-    # The default text format renders in the workers: its memory must not grow with the batch either.
-    text = [*ICPCHECK, "eligibility", "--as-of", AS_OF.isoformat(), "--fail-on", "never", "--jobs", "2"]
-    _, text_small = _timed_rss([*text, str(small)])
-    _, text_big = _timed_rss([*text, str(big)])
-    rows.append(
-        (f"peak RSS (MiB), text, 2 jobs: {count:,} vs 1,000 profiles", text_big / 1024, text_small / 1024)
-    )
+    for fmt in formats:
+        cmd = [
+            *ICPCHECK,
+            "eligibility",
+            "-f",
+            fmt,
+            "--as-of",
+            AS_OF.isoformat(),
+            "--fail-on",
+            "never",
+            "-j",
+            "2",
+        ]
+        rss = {}
+        for n in sorted(set(sizes)):
+            seconds, rss[n] = _timed_rss([*cmd, str(folders[n])])
+            if n == count:
+                rows.append(
+                    Row(
+                        f"throughput.{fmt}",
+                        f"throughput: {fmt}, {n:,} profiles, 2 jobs (profiles/s)",
+                        n / seconds,
+                        FORMATS[fmt],
+                        higher_is_better=True,
+                    )
+                )
+        for n in sorted(rss):
+            rows.append(Row(f"rss.{fmt}.{n}", f"peak RSS: {fmt}, {n:,} profiles (MB)", rss[n], MEMORY_MB))
+        rows.append(
+            Row(
+                f"rss.{fmt}.growth",
+                f"peak RSS: {fmt}, {large:,} ÷ {small:,} profiles",
+                rss[large] / rss[small],
+            )
+        )
     return rows
 
 
-def hostile(folder: Path) -> list[tuple[str, float, float]]:
+def hostile(folder: Path) -> list[Row]:
     """Seconds to refuse the slowest hostile file (the nasty corpus, a 50 MB file, 40,000 levels of
-    nesting); the tests bound the work, this measures it. Reference: 2 s."""
+    nesting); the tests bound the work, this measures it."""
     big = folder / "big.yaml"
     big.write_bytes(b"version: 1\n" + b"# padding padding padding padding\n" * 1_500_000)
     deep = folder / "deep.yaml"
     deep.write_text("version: 1\ncompany: " + "[" * 40_000, encoding="utf-8")
     files = [*sorted((ROOT / "tests" / "nasty").iterdir()), big, deep]
-    slowest = max(_median_seconds([*ICPCHECK, "eligibility", str(f)], runs=3) for f in files)
-    return [("hostile input: slowest file to refuse (s)", slowest, 2.0)]
+    slowest = max(_time_interleaved({"f": [*ICPCHECK, "eligibility", str(f)]}, runs=3)["f"] for f in files)
+    return [Row("hostile.slowest_s", "hostile input: slowest file to refuse (s)", slowest, 2.0)]
 
 
-def rego(folder: Path, count: int = 500) -> list[tuple[str, float, float]]:
+def rego(folder: Path, count: int = 500) -> list[Row]:
     from runner import icpcheck_verdicts, rego_inputs, rego_verdicts
 
     paths = generate(folder / "rego", count, seed=7)
@@ -113,24 +170,83 @@ def rego(folder: Path, count: int = 500) -> list[tuple[str, float, float]]:
     mine = icpcheck_verdicts(paths, AS_OF)
     own_rate = count / (time.perf_counter() - start)
     assert mine == theirs, "verdicts differ between icpcheck and the Rego policy"
-    return [(f"licence rules, {count} profiles, 1 core (profiles/s; ref = regopy)", own_rate, rego_rate)]
+    return [
+        Row("rego.regopy", f"licence rules, {count} profiles, 1 core: regopy (profiles/s)", rego_rate),
+        Row(
+            "rego.icpcheck",
+            f"licence rules, {count} profiles, 1 core: icpcheck (profiles/s)",
+            own_rate,
+            rego_rate,
+            higher_is_better=True,
+        ),
+    ]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--profiles", type=int, default=10_000)
-    args = parser.parse_args()
+def whois() -> list[Row]:
     import whois_bench
 
     from whois_server import SAMPLES
 
+    if not SAMPLES.exists():  # the loopback whois server serves ../shared/whois-samples
+        return []
+    (_, cold, sequential), (_, warm, _) = whois_bench.run()
+    return [
+        Row("whois.cold_s", "whois: 50 domains, 0.5 s per reply (s)", cold, sequential),
+        Row("whois.cached_s", "whois: same 50 again, from cache (s)", warm, 0.5),
+    ]
+
+
+def show(rows: list[Row], previous: dict[str, float]) -> None:
+    print(f"{'figure':<58} {'measured':>9} {'target':>9} {'previous':>9}  met")
+    for row in rows:
+        target = "" if row.target is None else f"{'≥' if row.higher_is_better else '≤'}{row.target:.2f}"
+        before = f"{previous[row.key]:.2f}" if row.key in previous else "-"
+        met = ""
+        if row.target is not None:
+            ok = row.value >= row.target if row.higher_is_better else row.value <= row.target
+            met = "yes" if ok else "NO"
+        print(f"{row.figure:<58} {row.value:>9.2f} {target:>9} {before:>9}  {met}")
+
+
+PARTS = ("startup", "batch", "rego", "hostile", "whois")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser.add_argument("--profiles", type=int, default=10_000, help="throughput size (default 10,000)")
+    parser.add_argument("--small", type=int, default=1_000, help="smallest memory size (default 1,000)")
+    parser.add_argument("--large", type=int, default=20_000, help="largest memory size (default 20,000)")
+    parser.add_argument("--runs", type=int, default=9, help="start-up runs per command (default 9)")
+    parser.add_argument("--formats", default=",".join(FORMATS), help="batch formats (default: all)")
+    parser.add_argument(
+        "--parts", default=",".join(PARTS), help=f"which benchmarks (default: {','.join(PARTS)})"
+    )
+    parser.add_argument("--quick", action="store_true", help="200 / 2,000 / 4,000 profiles, 5 start-up runs")
+    parser.add_argument("--save", action="store_true", help="store these figures as bench/previous.json")
+    args = parser.parse_args()
+    if args.quick:
+        args.small, args.profiles, args.large, args.runs = 200, 2_000, 4_000, 5
+    parts = args.parts.split(",")
+    previous = json.loads(PREVIOUS.read_text(encoding="utf-8")) if PREVIOUS.exists() else {}
+    rows: list[Row] = []
     with tempfile.TemporaryDirectory() as tmp:
-        rows = startup() + throughput(args.profiles, Path(tmp)) + rego(Path(tmp)) + hostile(Path(tmp))
-        if SAMPLES.exists():  # the loopback whois server serves ../shared/whois-samples
-            rows += whois_bench.run()
-    print(f"{'figure':<62} {'icpcheck':>10} {'reference':>10} {'ratio':>7}")
-    for figure, mine, reference in rows:
-        print(f"{figure:<62} {mine:>10.2f} {reference:>10.2f} {mine / reference:>7.2f}")
+        folder = Path(tmp)
+        if "startup" in parts:
+            rows += startup(args.runs)
+        if "batch" in parts:
+            rows += batch(folder, (args.small, args.profiles, args.large), args.formats.split(","))
+        if "rego" in parts:
+            rows += rego(folder)
+        if "hostile" in parts:
+            rows += hostile(folder)
+        if "whois" in parts:
+            rows += whois()
+    show(rows, previous)
+    if args.save:
+        PREVIOUS.write_text(
+            json.dumps(previous | {r.key: round(r.value, 3) for r in rows}, indent=2, sort_keys=True) + "\n",
+            encoding="utf-8",
+        )
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
@@ -383,11 +384,18 @@ def test_pre_commit_hook_definition() -> None:
     assert hooks[0]["id"] == "icpcheck" and hooks[0]["entry"].startswith("icpcheck eligibility")
 
 
+@pytest.mark.parametrize("fmt", ["json", "text", "sarif", "junit", "markdown", "github", "html"])
 def test_parallel_jobs_give_identical_ordered_output(
-    cli: CLI, tmp_path: Path, eligible_data: dict[str, Any]
+    cli: CLI, tmp_path: Path, eligible_data: dict[str, Any], fmt: str
 ) -> None:
-    folder = _folder(tmp_path, eligible_data, 100, broken=True)
-    one = cli("eligibility", folder, "--as-of", "2026-11-22", "-f", "json", "-j", "1")
-    two = cli("eligibility", folder, "--as-of", "2026-11-22", "-f", "json", "-j", "2")
+    """Workers render every format; the parent writes their text in input order, as one process would."""
+    folder = _folder(tmp_path, eligible_data, 80, broken=True)
+    one = cli("eligibility", folder, "--as-of", "2026-11-22", "-f", fmt, "-j", "1", "--lang", "en")
+    two = cli("eligibility", folder, "--as-of", "2026-11-22", "-f", fmt, "-j", "2", "--lang", "en")
     assert one == two and one[0] == 2
-    assert json.loads(two[1])["errors"][0]["line"] == 3  # errors keep file/line across processes
+    from icpcheck.batch import expand_paths
+
+    shown = list(dict.fromkeys(re.findall(r"client\d{3}", two[1])))  # in order of first mention
+    assert shown == [p.stem for p in expand_paths([folder]) if p.suffix == ".yaml"]
+    if fmt == "json":
+        assert json.loads(two[1])["errors"][0]["line"] == 3  # errors keep file/line across processes

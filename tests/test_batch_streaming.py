@@ -40,6 +40,8 @@ def test_text_is_rendered_in_the_workers(
     pids = {o.rendered.split()[0] for o in outcomes if o.rendered}
     assert len(outcomes) == 80 and all(o.rendered for o in outcomes)
     assert str(os.getpid()) not in pids  # nothing was left for the parent to render
+    # Only the text, the verdicts and the policy's answer cross back; the findings stay in the worker.
+    assert all(o.results == [] and o.summary and o.fails is not None for o in outcomes)
 
 
 def test_parallel_text_report_is_identical_and_ordered(

@@ -101,7 +101,6 @@ def eligibility(
     from icpcheck.engine import load_ruleset
     from icpcheck.outfile import open_output
     from icpcheck.pipeline import options_for
-    from icpcheck.report.text import TextWriter
     from icpcheck.report.writers import WriterContext, make_writer
 
     settings = settings_for(
@@ -132,8 +131,8 @@ def eligibility(
     fmt = settings.format or "text"
     color = output is None and fmt == "text" and sys.stdout.isatty()
     writer = make_writer(fmt, WriterContext(settings.as_of, settings.lang, ruleset, color=color))
-    if isinstance(writer, TextWriter):  # the slow renderer: run it in the workers, next to evaluation
-        options = dataclasses.replace(options, render=writer.render)
+    # Each profile is rendered where it is evaluated (a worker process): this process only writes.
+    options = dataclasses.replace(options, render=writer.render)
     failed = broken = False
     config = [settings.file] if settings.file else []
     inputs: list[str | Path] = [*files, *([site] if site else []), *config]
@@ -144,7 +143,7 @@ def eligibility(
                 broken = True
                 for mistake in outcome.error.each():
                     print(f"icpcheck: error: {mistake}", file=sys.stderr)
-            elif options.policy.fails(outcome.results):
+            elif outcome.fails if outcome.fails is not None else options.policy.fails(outcome.results):
                 failed = True
             out.write(writer.add(outcome))
             advance()

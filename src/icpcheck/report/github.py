@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from icpcheck.findings import Severity, Status
+from icpcheck.report.writers import rendered
 
 if TYPE_CHECKING:
     from icpcheck.findings import ProfileOutcome
@@ -34,6 +35,9 @@ class GithubWriter:
         return ""
 
     def add(self, outcome: ProfileOutcome) -> str:
+        return rendered(self, outcome)
+
+    def render(self, outcome: ProfileOutcome) -> str:
         if outcome.error is not None:
             return "".join(
                 annotation("error", outcome.path, err.line, "icpcheck input error", str(err))

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from icpcheck.findings import Status
-from icpcheck.report.writers import record_verdicts
+from icpcheck.report.writers import record_verdicts, rendered
 
 if TYPE_CHECKING:
     from jinja2 import Template
@@ -177,6 +177,9 @@ class HtmlWriter:
 
     def add(self, outcome: ProfileOutcome) -> str:
         record_verdicts(self.ctx, outcome)
+        return rendered(self, outcome)
+
+    def render(self, outcome: ProfileOutcome) -> str:
         if outcome.error is not None:
             errors = [str(e) for e in outcome.error.each()]
             return str(self.module.broken(path=outcome.path, errors=errors, words=self.words))

@@ -8,6 +8,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 from icpcheck.findings import Finding, ProfileOutcome, Result
+from icpcheck.report.writers import rendered
 from icpcheck.sources import cite, source_refs
 
 if TYPE_CHECKING:
@@ -71,15 +72,15 @@ class JsonWriter:
 
     def __init__(self, ctx: WriterContext) -> None:
         self.ctx = ctx
-        self.count = 0
+        self.started = False  # a result is written: the next one follows a comma
         self.errors: list[dict[str, Any]] = []
 
     def begin(self) -> str:
         return f'{{\n  "as_of": "{self.ctx.as_of.isoformat()}",\n  "results": ['
 
-    def add(self, outcome: ProfileOutcome) -> str:
+    def render(self, outcome: ProfileOutcome) -> str:
+        """Each result on a line of its own, after a comma (add() drops the run's first)."""
         if outcome.error is not None:
-            self.errors.extend(error_dicts(outcome))
             return ""
         chunks = []
         for result in outcome.results:
@@ -87,10 +88,19 @@ class JsonWriter:
             if result.type in outcome.checklists:
                 data["materials"] = outcome.checklists[result.type].to_dict()
             # One compact line per result: the C encoder is several times faster than indenting.
-            chunks.append(("," if self.count else "") + "\n    " + json.dumps(data, ensure_ascii=False))
-            self.count += 1
+            chunks.append(",\n    " + json.dumps(data, ensure_ascii=False))
         return "".join(chunks)
 
+    def add(self, outcome: ProfileOutcome) -> str:
+        if outcome.error is not None:
+            self.errors.extend(error_dicts(outcome))
+            return ""
+        text = rendered(self, outcome)
+        if text and not self.started:
+            self.started = True
+            return text[1:]
+        return text
+
     def end(self) -> str:
-        close = "\n  ]" if self.count else "]"
+        close = "\n  ]" if self.started else "]"
         return f'{close},\n  "errors": {json.dumps(self.errors, ensure_ascii=False)}\n}}\n'

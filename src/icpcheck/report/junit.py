@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape, quoteattr
 
 from icpcheck.findings import Status
+from icpcheck.report.writers import rendered
 from icpcheck.sources import cite
 
 if TYPE_CHECKING:
@@ -21,6 +22,9 @@ class JunitWriter:
         return '<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="icpcheck">\n'
 
     def add(self, outcome: ProfileOutcome) -> str:
+        return rendered(self, outcome)
+
+    def render(self, outcome: ProfileOutcome) -> str:
         if outcome.error is not None:
             name = quoteattr(outcome.path)
             return (

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from icpcheck.findings import Status, Verdict
 from icpcheck.report.text import LABELS
-from icpcheck.report.writers import record_verdicts
+from icpcheck.report.writers import record_verdicts, rendered
 from icpcheck.textsafe import table_cell
 
 if TYPE_CHECKING:
@@ -27,6 +27,9 @@ class MarkdownWriter:
 
     def add(self, outcome: ProfileOutcome) -> str:
         record_verdicts(self.ctx, outcome)
+        return rendered(self, outcome)
+
+    def render(self, outcome: ProfileOutcome) -> str:
         if outcome.error is not None:
             return f"### `{outcome.path}`\n\n" + "".join(
                 f"❗ {table_cell(e)}\n\n" for e in outcome.error.each()

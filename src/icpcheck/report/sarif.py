@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from icpcheck import __version__
 from icpcheck.findings import Finding, Severity, Status
+from icpcheck.report.writers import rendered
 
 if TYPE_CHECKING:
     from icpcheck.findings import ProfileOutcome
@@ -27,7 +28,7 @@ def _location(path: str, line: int | None) -> dict[str, Any]:
 class SarifWriter:
     def __init__(self, ctx: WriterContext) -> None:
         self.ctx = ctx
-        self.count = 0
+        self.started = False  # a result is written: the next one follows a comma
         self.notifications: list[dict[str, Any]] = []
         self.index: dict[str, int] = {}
 
@@ -96,6 +97,20 @@ class SarifWriter:
             result["suppressions"] = [{"kind": "inSource", "justification": f.remediation}]
         return result
 
+    def render(self, outcome: ProfileOutcome) -> str:
+        """Each result after a comma (add() drops the run's first)."""
+        if outcome.error is not None:
+            return ""
+        if not self.index:  # rendered before begin(): the rule indexes
+            self._rules()
+        chunks = []
+        for result in outcome.results:
+            for f in result.findings:
+                if f.status in (Status.FAIL, Status.UNKNOWN, Status.WAIVED):
+                    text = json.dumps(self._result(outcome.path, result.type, f), ensure_ascii=False)
+                    chunks.append(",\n" + text)
+        return "".join(chunks)
+
     def add(self, outcome: ProfileOutcome) -> str:
         if outcome.error is not None:
             self.notifications.extend(
@@ -107,14 +122,11 @@ class SarifWriter:
                 for err in outcome.error.each()
             )
             return ""
-        chunks = []
-        for result in outcome.results:
-            for f in result.findings:
-                if f.status in (Status.FAIL, Status.UNKNOWN, Status.WAIVED):
-                    text = json.dumps(self._result(outcome.path, result.type, f), ensure_ascii=False)
-                    chunks.append(("," if self.count else "") + "\n" + text)
-                    self.count += 1
-        return "".join(chunks)
+        text = rendered(self, outcome)
+        if text and not self.started:
+            self.started = True
+            return text[1:]
+        return text
 
     def end(self) -> str:
         invocation = {

@@ -4,6 +4,10 @@ A writer returns text chunks from begin(), add() and end(), so a batch over thou
 holds every report. `FORMATS` are the formats of a findings report (eligibility, site), fed one profile
 outcome at a time; `COMMAND_FORMATS` those of the other commands' reports, fed that command's items. Formats
 are imported lazily by name; the human-readable ones are made printable here, whatever the command.
+
+A findings writer's render() is its per-profile part, a pure function of the outcome: the pipeline runs it
+where the profile was evaluated (a worker process), so the parent's add() only takes the finished text, keeps
+what the closing part needs (verdicts, errors, whether anything was written) and hands the text on.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
 from icpcheck.textsafe import printable
 
@@ -65,7 +69,16 @@ class ItemWriter(Protocol[Item]):
     def end(self) -> str: ...
 
 
-Writer = ItemWriter["ProfileOutcome"]  # a findings report's writer
+class Writer(Protocol):
+    """A findings report's writer: render() runs where the profile is evaluated, add() where it is written."""
+
+    def begin(self) -> str: ...
+
+    def render(self, outcome: ProfileOutcome, /) -> str: ...
+
+    def add(self, outcome: ProfileOutcome, /) -> str: ...
+
+    def end(self) -> str: ...
 
 
 # Formats read by people (or parsed as XML) carry no control characters; the findings text report escapes
@@ -75,7 +88,7 @@ _PRINTABLE = {"markdown", "github", "junit", "html"}
 
 def make_writer(name: str, ctx: WriterContext) -> Writer:
     writer: Writer = _load(FORMATS[name], ctx)
-    return _Printable(writer) if name in _PRINTABLE else writer
+    return _PrintableReport(writer) if name in _PRINTABLE else writer
 
 
 def make_command_writer(command: str, name: str, ctx: WriterContext) -> ItemWriter[Any]:
@@ -104,7 +117,25 @@ class _Printable:
         return printable(self.writer.end())
 
 
+@dataclass(slots=True)
+class _PrintableReport(_Printable):
+    """A findings writer made printable: its per-profile text where it is rendered, the rest when written."""
+
+    def render(self, outcome: ProfileOutcome) -> str:
+        return printable(cast("Writer", self.writer).render(outcome))
+
+    def add(self, item: Any) -> str:
+        if item.rendered is None:
+            item.rendered = self.render(item)
+        return self.writer.add(item)
+
+
+def rendered(writer: Writer, outcome: ProfileOutcome) -> str:
+    """The outcome's text: rendered where it was evaluated, else now."""
+    return outcome.rendered if outcome.rendered is not None else writer.render(outcome)
+
+
 def record_verdicts(ctx: WriterContext, outcome: ProfileOutcome) -> None:
     """Remember each profile's verdicts (small) for the closing summary table."""
-    verdicts = {r.type: r.verdict.value for r in outcome.results}
+    verdicts = outcome.verdicts()
     ctx.verdicts.append((outcome.path, verdicts if outcome.error is None else {"error": "error"}))

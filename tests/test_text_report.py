@@ -1,0 +1,111 @@
+"""The text report writes its lines itself (rich cost ≈ 0.3 ms a line): the same bytes rich printed, plain and
+coloured, for values with markup-like brackets, backslashes, tabs after wide characters, control codes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+
+from icpcheck.findings import Finding, Report, Result, Severity, Status
+from icpcheck.report.text import ICONS, LABELS, VERDICT_STYLE, _detail, render_text
+from icpcheck.sources import cite
+from icpcheck.textsafe import rich_text
+
+AS_OF = dt.date(2026, 11, 22)
+TRICKY = "[bold]x[/] \\[y] \\ a\t中文\tb [red] \x1b[2J end  "
+
+
+def _rich(report: Report, lang: str, color: bool) -> str:
+    """The report as rich printed it (the renderer before)."""
+    from rich.console import Console
+
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer, force_terminal=color, no_color=not color, width=100, highlight=False, soft_wrap=True
+    )
+    labels = LABELS[lang]
+    for result in report.results:
+        console.print(
+            f"[bold]{rich_text(result.profile)}[/] · {labels[result.type]} · "
+            f"{labels['province']} {result.province or '-'} · {labels['as_of']} {report.as_of.isoformat()}  "
+            f"[{VERDICT_STYLE[result.verdict]}]{labels[result.verdict.value]}[/]"
+        )
+        counts = {s.value: 0 for s in Status}
+        for f in result.findings:
+            counts[f.status.value] += 1
+            if f.status is Status.SKIP and f.severity is not Severity.INFO:
+                continue
+            icon, style = ICONS[f.status]
+            sev = "" if f.status is Status.PASS else f" [dim]({f.severity.value})[/]"
+            console.print(f"  [{style}]{icon}[/] [bold]{f.rule}[/] {rich_text(f.title)}{sev}")
+            if f.status in (Status.FAIL, Status.UNKNOWN, Status.WAIVED) or f.severity is Severity.INFO:
+                console.print(f"      {rich_text(f.message)}")
+                if _detail(f):
+                    console.print(f"      [dim]{rich_text(_detail(f))}[/]")
+                if f.remediation:
+                    console.print(f"      → {labels['fix']}: {rich_text(f.remediation)}")
+                console.print(f"      [dim]{labels['source']}: {rich_text(cite(f.source))}[/]")
+        console.print(f"  [dim]{labels['summary'].format(**counts)}[/]\n")
+    return buffer.getvalue()
+
+
+def _report() -> Report:
+    findings = [
+        Finding(
+            f"规则.{s.value}",  # wide characters before a tab in the next part
+            s,
+            sev,
+            TRICKY,
+            TRICKY if s is not Status.PASS else "",
+            "seed 000 §1",
+            title=TRICKY,
+        )
+        for s in Status
+        for sev in Severity
+    ]
+    findings.append(
+        Finding(
+            "r.detail",
+            Status.FAIL,
+            Severity.ERROR,
+            "m",
+            "",
+            "law",
+            field="a.b",
+            expected=[1, "x\ty"],
+            actual={},
+        )
+    )
+    return Report(
+        AS_OF, [Result(f"dir/{TRICKY}.yaml", t, "beijing", findings) for t in ("filing", "licence")]
+    )
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("color", [False, True])
+def test_the_same_bytes_as_rich(lang: str, color: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("sys.stdout.isatty", lambda: True)  # colour is asked for and shown on terminals only
+    report = _report()
+    assert render_text(report, lang, color=color) == _rich(report, lang, color)
+
+
+def test_no_raw_escape_and_values_as_written() -> None:
+    text = render_text(
+        Report(
+            AS_OF,
+            [
+                Result(
+                    "p.yaml",
+                    "filing",
+                    None,
+                    [Finding("r", Status.FAIL, Severity.ERROR, "a :smile: b\x1b[2J", "", "s")],
+                )
+            ],
+        ),
+        "en",
+        color=False,
+    )
+    assert "\x1b" not in text and "a :smile: b\\x1b[2J" in text  # rich turned :smile: into an emoji
