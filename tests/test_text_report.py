@@ -109,3 +109,44 @@ def test_no_raw_escape_and_values_as_written() -> None:
         color=False,
     )
     assert "\x1b" not in text and "a :smile: b\\x1b[2J" in text  # rich turned :smile: into an emoji
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize(
+    "paths",
+    [
+        ["a/中文.yaml", "b.yaml", "c [x] \\[y].yaml"],
+        ["x" * 90 + ".yaml", "b.yaml"],  # just fits
+        ["x" * 110 + ".yaml", "b.yaml"],  # rich wraps it
+        ["a\tb.yaml", " lead.yaml", "new\nline.yaml"],  # rich lays these out itself
+    ],
+)
+def test_the_summary_table_as_rich_draws_it(lang: str, paths: list[str]) -> None:
+    from icpcheck.report.text import TextWriter
+    from icpcheck.report.writers import WriterContext
+
+    verdicts = [
+        {"filing": "eligible", "licence": "not_eligible"},
+        {"error": "error"},
+        {"licence": "incomplete"},
+    ]
+    rows = [(p, verdicts[i % 3]) for i, p in enumerate(paths)]
+    writer = TextWriter(WriterContext(AS_OF, lang, None))  # type: ignore[arg-type]
+    writer.ctx.verdicts = rows
+    fast = writer.end()
+    from rich.console import Console
+    from rich.table import Table
+
+    labels = LABELS[lang]
+    table = Table(title=labels["summary_title"], title_justify="left")
+    for name in ("profile", "filing", "licence"):
+        table.add_column(labels[name])
+    for path, found in rows:
+        cells = [
+            labels["error"] if "error" in found else labels[found[t]] if t in found else "-"
+            for t in ("filing", "licence")
+        ]
+        table.add_row(rich_text(path), *cells)
+    buffer = io.StringIO()
+    Console(file=buffer, force_terminal=False, no_color=True, width=120).print(table)
+    assert fast == buffer.getvalue()

@@ -94,6 +94,7 @@ class Redactor:
 
     values: dict[str, str] = field(default_factory=dict)
     compiled: re.Pattern[str] | None = None
+    anything: re.Pattern[str] | None = None  # a value or _MAYBE: most texts hold neither, one search says so
 
     @classmethod
     def for_profile(cls, profile: Profile) -> Redactor:
@@ -129,15 +130,19 @@ class Redactor:
 
     def text(self, text: str) -> str:
         pattern = self._pattern()
-        if pattern is not None:
-            text = pattern.sub(lambda m: self.values[m.group(0)], text)
+        if pattern is None:
+            return mask_text(text) if _MAYBE.search(text) else text
+        assert self.anything is not None
+        if self.anything.search(text) is None:
+            return text
+        text = pattern.sub(lambda m: self.values[m.group(0)], text)
         return mask_text(text) if _MAYBE.search(text) else text
 
     def _pattern(self) -> re.Pattern[str] | None:
         if self.compiled is None and self.values:
-            self.compiled = re.compile(
-                "|".join(re.escape(v) for v in sorted(self.values, key=len, reverse=True))
-            )
+            values = "|".join(re.escape(v) for v in sorted(self.values, key=len, reverse=True))
+            self.compiled = re.compile(values)
+            self.anything = re.compile(f"{values}|{_MAYBE.pattern}")
         return self.compiled
 
     def value(self, value: Any) -> Any:
