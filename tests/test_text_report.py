@@ -47,6 +47,9 @@ def _rich(report: Report, lang: str, color: bool) -> str:
                     console.print(f"      [dim]{rich_text(_detail(f))}[/]")
                 if f.remediation:
                     console.print(f"      → {labels['fix']}: {rich_text(f.remediation)}")
+            if f.when:
+                console.print(f"      ⏱ {rich_text(f.when)}")
+            if f.status in (Status.FAIL, Status.UNKNOWN, Status.WAIVED) or f.severity is Severity.INFO:
                 console.print(f"      [dim]{labels['source']}: {rich_text(cite(f.source))}[/]")
         console.print(f"  [dim]{labels['summary'].format(**counts)}[/]\n")
     return buffer.getvalue()
@@ -62,6 +65,7 @@ def _report() -> Report:
             TRICKY if s is not Status.PASS else "",
             "seed 000 §1",
             title=TRICKY,
+            when=TRICKY if sev is Severity.WARNING else "",
         )
         for s in Status
         for sev in Severity
