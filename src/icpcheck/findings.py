@@ -93,8 +93,8 @@ class ProfileOutcome:
     checklists: dict[str, Any] = field(default_factory=dict)
     rendered: str | None = None  # this profile's report text, when the pipeline was asked to render it
     company: str = ""  # the company's name for report headings (masked like the findings: an individual's)
-    # Once rendered, the results stay in the process that evaluated them; the parent gets the text and only
-    # this: the verdict per type and whether the policy fails the profile (icpcheck.pipeline.evaluate_path).
+    # Set when the profile is rendered (icpcheck.pipeline.evaluate_path): the verdict per type and whether the
+    # policy fails the profile, so that a worker process can send the text back without the results.
     summary: dict[str, str] | None = None
     fails: bool | None = None
 

@@ -119,11 +119,11 @@ def load_path(
 def evaluate_path(path: Path, ruleset: RuleSet, options: Options) -> ProfileOutcome:
     outcome = _evaluate_path(path, ruleset, options)
     if options.render is not None:
-        # Rendered: the results stay here; the verdicts and the policy's answer travel with the text.
+        # With the verdicts and the policy's answer beside the text, a worker process need not send the
+        # results back (icpcheck.batch).
         outcome.rendered = options.render(outcome)
         outcome.summary = outcome.verdicts()
         outcome.fails = options.policy.fails(outcome.results)
-        outcome.results, outcome.checklists = [], {}
     return outcome
 
 
