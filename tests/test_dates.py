@@ -220,3 +220,44 @@ def test_every_rule_that_time_changes_has_a_dated_case() -> None:
         cases = load_case_file(rule).cases
         dated = [c for c in cases if isinstance(c.earliest, dt.date) or isinstance(c.deadline, dt.date)]
         assert dated, f"tests/rules/{rule}.yaml has no case with an earliest date or a deadline"
+
+
+def test_eligible_from_only_where_time_alone_stands_in_the_way() -> None:
+    from icpcheck.findings import Severity, eligible_from
+
+    def f(status: str, severity: str = "error", **dates: dt.date) -> Finding:
+        return Finding("r", Status(status), Severity(severity), "", "", "", **dates)
+
+    dec, jan = dt.date(2026, 12, 5), dt.date(2027, 1, 8)
+    assert eligible_from([f("fail", earliest=dec), f("fail", earliest=jan), f("pass")]) == jan
+    assert eligible_from([f("fail", earliest=dec), f("fail", "warning")]) == dec  # a warning does not block
+    assert eligible_from([f("fail", earliest=dec), f("fail")]) is None  # one gap needs more than time
+    assert eligible_from([f("fail", earliest=dec), f("unknown")]) is None
+    assert eligible_from([f("fail", earliest=dec), f("pass", deadline=dt.date(2026, 12, 4))]) is None
+    assert eligible_from([f("fail", earliest=dec), f("pass", deadline=dec)]) == dec
+    assert eligible_from([f("pass")]) is None  # eligible already
+
+
+def test_the_verdict_says_from_when(
+    cli: CLI, write_profile: Callable[[Any], Path], eligible_data: dict[str, Any]
+) -> None:
+    eligible_data["domains"][0]["registered"] = "2026-09-05"
+    path = write_profile(eligible_data)
+    code, out, _ = cli("eligibility", path, "--as-of", "2026-11-22", "-f", "json", "-t", "filing")
+    result = json.loads(out)["results"][0]
+    assert code == 1 and (result["verdict"], result["eligible_from"]) == ("not_eligible", "2026-12-05")
+    _, text, _ = cli("eligibility", path, "--as-of", "2026-11-22", "-t", "filing", "--lang", "en")
+    assert "not eligible · eligible from 2026-12-05 if nothing else changes" in text
+    _, markdown, _ = cli("eligibility", path, "--as-of", "2026-11-22", "-t", "filing", "-f", "markdown")
+    assert "不符合条件 · ⏱ 2026-12-05 起符合条件（其他情况不变时）\n" in markdown
+    html = path.with_suffix(".html")
+    cli(
+        "eligibility", path, "--as-of", "2026-11-22", "-t", "filing", "-f", "html", "-o", html, "--lang", "en"
+    )
+    assert (
+        '<br><span class="date">eligible from 2026-12-05 if nothing else changes</span></td>'
+        in html.read_text(encoding="utf-8")
+    )
+    # the gaps example has gaps that need more than time: no date
+    _, out, _ = cli("eligibility", GAPS, "--as-of", "2026-11-22", "-f", "json")
+    assert all(r["eligible_from"] is None for r in json.loads(out)["results"])

@@ -81,6 +81,10 @@ class Result:
     def verdict(self) -> Verdict:
         return verdict_of(self.findings)
 
+    @property
+    def eligible_from(self) -> dt.date | None:
+        return eligible_from(self.findings)
+
 
 @dataclass(slots=True)
 class ProfileOutcome:
@@ -120,3 +124,15 @@ def verdict_of(findings: list[Finding]) -> Verdict:
         if f.status is Status.UNKNOWN:
             unknown = True
     return Verdict.INCOMPLETE if unknown else Verdict.ELIGIBLE
+
+
+def eligible_from(findings: list[Finding]) -> dt.date | None:
+    """Not eligible, but only time stands in the way: the first day every failing error-severity rule passes,
+    with nothing unknown and no passing rule's deadline before then."""
+    blocking = [f.earliest for f in findings if f.status is Status.FAIL and f.severity is Severity.ERROR]
+    if not blocking or None in blocking or any(f.status is Status.UNKNOWN for f in findings):
+        return None
+    day = max(d for d in blocking if d is not None)
+    if any(f.deadline is not None and f.deadline < day for f in findings if f.status is Status.PASS):
+        return None
+    return day

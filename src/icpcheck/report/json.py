@@ -1,4 +1,5 @@
-"""JSON report: {"as_of", "results": [{"profile", "type", "province", "verdict", "findings"}], "errors"}."""
+"""JSON report: {"as_of", "results": [{"profile", "type", "province", "verdict", "eligible_from",
+"findings"}], "errors"}."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ def result_dict(result: Result) -> dict[str, Any]:
         "type": result.type,
         "province": result.province,
         "verdict": result.verdict.value,
+        "eligible_from": _jsonable(result.eligible_from),  # only time stands in the way until then
         "findings": [finding_dict(f) for f in result.findings],
     }
 

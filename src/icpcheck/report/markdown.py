@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from icpcheck.findings import Status, Verdict
-from icpcheck.report.text import LABELS
+from icpcheck.report.text import LABELS, eligible_from
 from icpcheck.report.writers import record_verdicts, rendered
 from icpcheck.textsafe import table_cell
 
@@ -37,7 +37,8 @@ class MarkdownWriter:
         out = [f"### `{outcome.path}`\n"]
         for result in outcome.results:
             verdict = result.verdict
-            out.append(f"\n**{self.labels[result.type]}**: {_ICON[verdict]} {self.labels[verdict.value]}\n")
+            out.append(f"\n**{self.labels[result.type]}**: {_ICON[verdict]} {self.labels[verdict.value]}")
+            out.append(eligible_from(result, self.labels, " · ⏱ ") + "\n")
             gaps = [f for f in result.findings if f.status in _STATUS]
             if gaps:
                 out.append("\n| | rule | field | requirement | fix |\n|---|---|---|---|---|\n")

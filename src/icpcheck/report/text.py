@@ -36,6 +36,7 @@ LABELS = {
         "eligible": "符合条件",
         "not_eligible": "不符合条件",
         "incomplete": "信息不完整",
+        "eligible_from": "{date} 起符合条件（其他情况不变时）",
         "fix": "整改",
         "source": "依据",
         "as_of": "评估日期",
@@ -52,6 +53,7 @@ LABELS = {
         "eligible": "eligible",
         "not_eligible": "not eligible",
         "incomplete": "incomplete",
+        "eligible_from": "eligible from {date} if nothing else changes",
         "fix": "fix",
         "source": "source",
         "as_of": "as of",
@@ -133,6 +135,7 @@ def _render_result(out: _Styled, result: Result, labels: dict[str, str], report:
         f" · {labels[result.type]} · {labels['province']} {result.province or '-'} · "
         f"{labels['as_of']} {report.as_of.isoformat()}  ",
         (labels[verdict.value], VERDICT_STYLE[verdict]),
+        eligible_from(result, labels, " · "),
     )
     counts = {s.value: 0 for s in Status}
     for finding in result.findings:
@@ -174,6 +177,12 @@ def _fmt(value: object) -> str:
     if hasattr(value, "isoformat"):
         return str(value.isoformat())
     return str(value)
+
+
+def eligible_from(result: Result, labels: dict[str, str], before: str) -> str:
+    """`before` and the day only time stands in the way of the verdict, or nothing."""
+    day = result.eligible_from
+    return f"{before}{labels['eligible_from'].format(date=day.isoformat())}" if day else ""
 
 
 class TextWriter:
