@@ -262,7 +262,7 @@ def test_junit_counts(cli: CLI, write_profile: Callable[..., Path]) -> None:
 
 def test_markdown_and_github(cli: CLI) -> None:
     _, md, _ = cli("eligibility", GAPS, ELIGIBLE, "--as-of", "2026-11-22", "-f", "markdown", "--lang", "en")
-    assert md.startswith("## icpcheck") and "| ❌ | `licence.capital` |" in md and "### Summary" in md
+    assert md.startswith("## icpcheck") and "| ❌ error | `licence.capital` |" in md and "### Summary" in md
     _, gh, _ = cli("eligibility", GAPS, "--as-of", "2026-11-22", "-f", "github", "--lang", "en")
     capital = next(line for line in gh.splitlines() if "licence.capital" in line)
     line = 1 + next(

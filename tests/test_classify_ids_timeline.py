@@ -158,8 +158,8 @@ def _timeline(cli: CLI, *args: str) -> dict[str, Any]:
 def test_timeline_skips_national_day_and_counts_make_up_days(cli: CLI) -> None:
     plan = _timeline(cli, "--type", "filing", "--province", "beijing", "--start", "2026-09-28")
     steps = {s["id"]: s for s in plan["steps"]}
-    review = steps["provider_review"]  # 1–3 working days from 2026-10-02 (inside the holiday)
-    assert review["start"] == "2026-10-02" and review["end_earliest"] == "2026-10-08"
+    review = steps["provider_review"]  # 1–3 working days: submission ends 2026-10-01, inside the holiday …
+    assert review["start"] == "2026-10-08" and review["end_earliest"] == "2026-10-08"  # … so it starts after
     assert plan["weekends_only_years"] == []
     authority = steps["authority_review"]
     start, end = dt.date.fromisoformat(authority["start"]), dt.date.fromisoformat(authority["end_earliest"])
@@ -175,8 +175,10 @@ def test_timeline_zhejiang_review_is_longer_and_beyond_known_years_falls_back(cl
     assert next(s for s in plan["steps"] if s["id"] == "authority_review")["days"] == [30, 30]
     guangdong = _timeline(cli, "--type", "filing", "--province", "粤", "--start", "2028-03-01")
     assert next(s for s in guangdong["steps"] if s["id"] == "authority_review")["days"] == [20, 20]
-    _, text, _ = cli("timeline", "--type", "filing", "--province", "浙", "--start", "2028-03-01")
-    assert "weekends only" in text
+    _, text, _ = cli(
+        "timeline", "--type", "filing", "--province", "浙", "--start", "2028-03-01", "--lang", "en"
+    )
+    assert "counted weekends and the statutory holidays" in text
 
 
 def test_licence_timeline_uses_the_authoritys_limit_and_notes_the_agency_target(cli: CLI) -> None:
@@ -196,3 +198,69 @@ def test_licence_timeline_uses_the_authoritys_limit_and_notes_the_agency_target(
 def test_timeline_bad_start(cli: CLI) -> None:
     code, _, err = cli("timeline", "--type", "filing", "--province", "beijing", "--start", "soon")
     assert code == 2 and "--start" in err
+
+
+def _working_steps_start_on_working_days(plan: dict[str, Any]) -> list[str]:
+    import chinese_calendar
+
+    from icpcheck.timeline import WorkingDays
+
+    days = WorkingDays()
+    starts = [dt.date.fromisoformat(s["start"]) for s in plan["steps"] if s["unit"] == "working"]
+    assert all(days.is_workday(d) for d in starts), starts
+    assert all(d.weekday() < 5 or chinese_calendar.is_in_lieu(d) for d in starts if d.year <= 2026)
+    return [d.isoformat() for d in starts]
+
+
+@pytest.mark.parametrize(
+    ("start", "province", "first_working_start"),
+    [
+        # submission ends on Saturday 2026-11-28 (1 day from Friday … the earliest): review starts Monday
+        ("2026-11-24", "beijing", "2026-11-30"),
+        # 国庆 2027 (10-01 … 10-03 by 全国年节及纪念日放假办法; 10-02/03 a weekend): starts Monday 10-04
+        ("2027-09-27", "beijing", "2027-10-04"),
+        # 春节 2027: 除夕 02-05 … 初三 02-08 are statutory holidays (the 2027 schedule is not in the package)
+        ("2027-02-01", "zhejiang", "2027-02-09"),
+    ],
+)
+def test_working_day_steps_never_start_on_a_day_off(
+    cli: CLI, start: str, province: str, first_working_start: str
+) -> None:
+    plan = _timeline(cli, "--type", "filing", "--province", province, "--start", start)
+    starts = _working_steps_start_on_working_days(plan)
+    assert starts[0] == first_working_start
+
+
+def test_statutory_holidays_of_an_unpublished_year() -> None:
+    from icpcheck.timeline import WorkingDays, statutory_holidays
+
+    days = statutory_holidays(2027)
+    assert {dt.date(2027, 2, 5), dt.date(2027, 2, 8), dt.date(2027, 10, 1), dt.date(2027, 10, 3)} <= days
+    assert dt.date(2027, 2, 9) not in days and dt.date(2027, 10, 4) not in days
+    assert dt.date(2027, 4, 5) in days and dt.date(2027, 6, 9) in days and dt.date(2027, 9, 15) in days
+    assert len(days) == 13  # 1 + 4 + 1 + 2 + 1 + 1 + 3
+    calendar = WorkingDays()
+    assert not calendar.is_workday(dt.date(2027, 10, 1)) and calendar.is_workday(dt.date(2027, 10, 4))
+    assert calendar.fallback == {2027}
+
+
+def test_timeline_from_a_profile_in_one_language(cli: CLI) -> None:
+    # the licence applicant in Beijing: province and type from the profile, no --type/--province
+    code, zh, err = cli(
+        "timeline", "--profile", EXAMPLES / "beijing-licence-gaps.yaml", "--start", "2026-11-02"
+    )
+    assert code == 0, err
+    lines = zh.splitlines()
+    assert lines[0].startswith("ICP 经营许可证 · 北京 · 开始 2026-11-02")
+    assert "开始日期 → 最早完成日期 … 最晚完成日期" in lines[2]
+    assert "最晚于" in zh and "依据:" in zh and "说明:" in zh
+    for english in ("start ", "done by", "note:", "source:", " days"):
+        assert english not in zh
+    _, en, _ = cli(
+        "timeline", "--profile", EXAMPLES / "individual-blog.yaml", "--start", "2026-11-02", "--lang", "en"
+    )
+    assert en.startswith("ICP filing · zhejiang · start 2026-11-02")
+    assert "start → earliest end … latest end" in en.splitlines()[2]
+    assert "(1 day)" in en and "(1–3 working days)" in en and "(3–15 days)" in en
+    code, _, err = cli("timeline", "--province", "beijing")
+    assert code == 2 and "--type" in err

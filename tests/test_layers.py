@@ -20,6 +20,7 @@ LAYERS: dict[str, int] = {
     "icpcheck.textsafe": 0,
     "icpcheck.data": 0,
     "icpcheck.choices": 0,
+    "icpcheck.words": 0,
     "icpcheck.yamlio": 1,
     "icpcheck.outfile": 1,
     "icpcheck.provinces": 2,

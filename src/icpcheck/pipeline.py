@@ -10,8 +10,8 @@ never changed: facts gathered from whois or a live homepage fill a copy.
 Layers of the evaluation path, each importing only from its own layer and those below it
 (tests/test_layers.py keeps it so; docs/architecture.md explains them):
 
-    0  findings, errors, textsafe, data,  the finding model, the settings' choices and plain helpers,
-       choices                            nothing of the project
+    0  findings, errors, textsafe, data,  the finding model, the settings' choices, plain helpers and
+       choices, words                     the reports' fixed words (zh, en), nothing of the project
     1  yamlio, outfile                    YAML with line numbers, safe output files
     2  provinces, profile, config         the province table, the profile model, the options model
     3  engine, sources                    rule loading and evaluation, the source registry

@@ -1,13 +1,16 @@
 """Dated plans for a filing or a licence application, counted in Chinese working days.
 
 Working days follow the State Council holiday schedule (holidays off, make-up Saturdays/Sundays on) via the
-chinesecalendar package; for years it does not know yet, weekends-only counting is used and the plan says so.
+chinesecalendar package. For a year it does not know yet, the statutory holidays of 全国年节及纪念日放假办法
+(2024 revision) are off besides weekends, without the make-up days the yearly schedule adds, and the plan
+says so. A step counted in working days starts on a working day.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -71,7 +74,7 @@ class Plan:
     province: str
     start: dt.date
     steps: list[Step] = field(default_factory=list)
-    fallback_years: list[int] = field(default_factory=list)  # years counted with weekends only
+    fallback_years: list[int] = field(default_factory=list)  # years counted without the official schedule
 
     @property
     def end_latest(self) -> dt.date:
@@ -89,7 +92,8 @@ class Plan:
 
 
 class WorkingDays:
-    """is_workday with the official schedule where known, weekends-only beyond it (remembering the years)."""
+    """is_workday with the official schedule where known, the statutory holidays beyond it (remembering the
+    years)."""
 
     def __init__(self) -> None:
         self.fallback: set[int] = set()
@@ -101,7 +105,12 @@ class WorkingDays:
             return bool(chinese_calendar.is_workday(day))
         except NotImplementedError:  # the package only knows the schedules published so far
             self.fallback.add(day.year)
-            return day.weekday() < 5
+            return day.weekday() < 5 and day not in statutory_holidays(day.year)
+
+    def next_workday(self, day: dt.date) -> dt.date:
+        while not self.is_workday(day):
+            day += dt.timedelta(days=1)
+        return day
 
     def add(self, start: dt.date, days: int) -> dt.date:
         """The date on which `days` working days starting at `start` (inclusive) are complete."""
@@ -112,6 +121,30 @@ class WorkingDays:
                 if counted >= days:
                     return day
             day += dt.timedelta(days=1)
+
+
+@cache
+def statutory_holidays(year: int) -> frozenset[dt.date]:
+    """The days off that 全国年节及纪念日放假办法 (国务院令第795号, 2024 revision) fixes for every year: 元旦
+    1 day, 春节 4 (除夕 to 正月初三), 清明 1, 劳动节 2, 端午 1, 中秋 1, 国庆 3. The yearly schedule moves
+    weekends around them (make-up days), which only its publication tells."""
+    import chinese_calendar
+    from lunardate import LunarDate
+
+    def lunar(month: int, day: int) -> dt.date:
+        solar: dt.date = LunarDate(year, month, day).to_solar_date()
+        return solar
+
+    new_year = lunar(1, 1)
+    spring = [new_year + dt.timedelta(days=n) for n in range(-1, 3)]
+    qingming = [
+        d
+        for d, name in chinese_calendar.get_solar_terms(dt.date(year, 4, 1), dt.date(year, 4, 10))
+        if name == "清明"
+    ]
+    fixed = [dt.date(year, 1, 1), dt.date(year, 5, 1), dt.date(year, 5, 2)]
+    fixed += [dt.date(year, 10, d) for d in (1, 2, 3)]
+    return frozenset([*fixed, *spring, *qingming, lunar(5, 5), lunar(8, 15)])
 
 
 def _load(directory: Path) -> TimelineFile:
@@ -134,6 +167,11 @@ def plan(
     cursor_early = cursor_late = start
     for step in getattr(spec, kind):
         unit = step.unit or str(params.get(step.unit_param or "", "calendar"))
+        if unit == "working":  # counted in working days: it starts on one, not on a weekend or holiday
+            cursor_early, cursor_late = (
+                calendar.next_workday(cursor_early),
+                calendar.next_workday(cursor_late),
+            )
         source = step.source
         if step.days:
             n = int(params[step.days])
@@ -171,3 +209,39 @@ def _advance(calendar: WorkingDays, start: dt.date, days: int, unit: str) -> dt.
     if unit == "working":
         return calendar.add(start, days)
     return start + dt.timedelta(days=days - 1)
+
+
+def render_text(result: Plan, lang: str, *, origin: str = "") -> str:
+    """The plan as text in one language: a heading, the line that explains the notation, one line per step
+    with its source and note, the latest end. `origin`: the profile the province and type were taken from."""
+    from icpcheck.provinces import province_table
+    from icpcheck.words import LABELS, count
+
+    w = LABELS[lang]
+    province = province_table().provinces.get(result.province)
+    where = province.zh if province and lang == "zh" else result.province
+    lines = [w["tl_head"].format(type=w[result.type], province=where, start=result.start.isoformat())]
+    if origin:
+        lines.append(w["tl_from_profile"].format(path=origin))
+    lines.append(w["tl_notation"])
+    for step in result.steps:
+        low, high = step.days
+        span = count(low, "working_day" if step.unit == "working" else "day", lang, high)
+        ends = (
+            step.end_latest.isoformat()
+            if step.end_earliest == step.end_latest
+            else f"{step.end_earliest.isoformat()} … {step.end_latest.isoformat()}"
+        )
+        lines.append(
+            f"  {step.start.isoformat()} → {ends}  {step.title}（{span}）"
+            if lang == "zh"
+            else f"  {step.start.isoformat()} → {ends}  {step.title} ({span})"
+        )
+        lines.append(f"      {w['source']}: {step.source}")
+        if step.note:
+            lines.append(f"      {w['note']}: {step.note}")
+    lines.append("  " + w["tl_done"].format(date=result.end_latest.isoformat()))
+    if result.fallback_years:
+        years = ("、" if lang == "zh" else ", ").join(str(y) for y in result.fallback_years)
+        lines.append("  " + w["tl_weekends"].format(years=years))
+    return "\n".join(lines) + "\n"

@@ -32,6 +32,7 @@ def classify(
     from icpcheck.engine import load_ruleset
     from icpcheck.profile import load_profile
     from icpcheck.textsafe import printable
+    from icpcheck.words import LABELS
 
     settings = settings_for(SimpleFormat, format=format_, as_of=parse_date(as_of), lang=lang, rules=rules)
     loaded = load_profile(profile)
@@ -49,29 +50,38 @@ def classify(
     service = loaded.profile.service
     subtypes = ", ".join(service.b25_subtypes or []) if service else ""
     typer.echo(printable(f"{profile}" + (f" · B25: {subtypes}" if subtypes else "")))
-    unverified = {"zh": "未经核实", "en": "unverified"}[language]
+    w = LABELS[language]
     for c in conclusions:
         typer.echo(
             printable(
-                f"  {_MARK[c.verdict]} {c.title} [{c.verdict}]\n      {c.explanation}"
-                + f"\n      source: {c.source}"
-                + (f"\n      ({unverified}: {c.unverified})" if c.unverified else "")
+                f"  {_MARK[c.verdict]} {c.title} [{w[c.verdict]}]\n      {c.explanation}"
+                + f"\n      {w['source']}: {c.source}"
+                + (f"\n      ({w['unverified']}: {c.unverified})" if c.unverified else "")
             )
         )
         for note in c.notes:
             typer.echo(
                 printable(
-                    f"      • {note.text}\n        source: {note.source}"
-                    + (f"\n        ({unverified}: {note.unverified})" if note.unverified else "")
+                    f"      • {note.text}\n        {w['source']}: {note.source}"
+                    + (f"\n        ({w['unverified']}: {note.unverified})" if note.unverified else "")
                 )
             )
 
 
 @app.command()
 def timeline(
-    type_: Annotated[Kind, typer.Option("--type", "-t", help="Filing or licence.")],
+    type_: Annotated[
+        Kind | None, typer.Option("--type", "-t", help="Filing or licence (default: from --profile).")
+    ] = None,
     province: Annotated[
-        str | None, typer.Option(help="Province (beijing / 北京 / 京) (required unless configured).")
+        str | None, typer.Option(help="Province (beijing / 北京 / 京); default: from --profile, else configured.")
+    ] = None,
+    profile: Annotated[
+        Path | None,
+        typer.Option(
+            help="Take the province from this profile, and the type from what it needs (classify: the "
+            "licence if it needs one, else the filing)."
+        ),
     ] = None,
     start: Annotated[
         str | None, typer.Option(metavar="YYYY-MM-DD", help="Start date (default: today).")
@@ -86,32 +96,28 @@ def timeline(
     from icpcheck.engine import load_ruleset
     from icpcheck.errors import UsageError
     from icpcheck.provinces import resolve_province
-    from icpcheck.timeline import plan
+    from icpcheck.timeline import plan, render_text
 
     settings = settings_for(SimpleFormat, format=format_, province=province, lang=lang, rules=rules)
-    if settings.province is None:
-        raise UsageError("--province is required (or province: in the configuration)")
     language = settings.lang
     ruleset = load_ruleset(settings.rules)
-    result = plan(type_, resolve_province(settings.province), parse_date(start, "--start"), language, ruleset)
+    day = parse_date(start, "--start")
+    kind: str | None = type_
+    where = settings.province
+    if profile is not None:
+        from icpcheck.classify import classify as run_classify
+        from icpcheck.profile import load_profile
+
+        model = load_profile(profile).profile
+        where = province or model.company.province or settings.province  # a flag, the profile, the config
+        if kind is None:
+            needs = {c.id: c.verdict for c in run_classify(model, ruleset, day, language)}
+            kind = "licence" if needs.get("classify.licence") == "needed" else "filing"
+    if kind is None or where is None:
+        missing = "--type" if kind is None else "--province"
+        raise UsageError(f"timeline: give {missing} or a --profile that has it (company.province)")
+    result = plan(kind, resolve_province(where), day, language, ruleset)
     if settings.format == "json":
         typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return
-    typer.echo(f"{type_} · {result.province} · start {result.start.isoformat()}")
-    for step in result.steps:
-        low, high = step.days
-        span = f"{low}" if low == high else f"{low}–{high}"
-        unit = {"working": "working days", "calendar": "days"}[step.unit]
-        dates = (
-            step.end_latest.isoformat()
-            if step.end_earliest == step.end_latest
-            else f"{step.end_earliest.isoformat()} … {step.end_latest.isoformat()}"
-        )
-        typer.echo(
-            f"  {step.start.isoformat()} → {dates}  {step.title} ({span} {unit})\n      source: {step.source}"
-            + (f"\n      note: {step.note}" if step.note else "")
-        )
-    typer.echo(f"  done by {result.end_latest.isoformat()} at the latest")
-    if result.fallback_years:
-        years = ", ".join(str(y) for y in result.fallback_years)
-        typer.echo(f"  note: no official holiday schedule known for {years}: counted weekends only")
+    typer.echo(render_text(result, language, origin=str(profile) if profile else ""), nl=False)

@@ -12,6 +12,7 @@ from icpcheck.engine.loader import Bilingual, Rule, RuleSet, format_text
 from icpcheck.findings import Finding, Result, Severity, Status
 from icpcheck.profile.loader import LoadedProfile
 from icpcheck.profile.model import Profile
+from icpcheck.words import say
 
 TYPES = ("filing", "licence")
 
@@ -107,7 +108,7 @@ def _evaluate_rule(rule: Rule, ctx: Ctx, ruleset: RuleSet, lang: str) -> Finding
     if spec.province_switch is not None and ctx.params[spec.province_switch] is not True:
         finding.status = Status.SKIP
         where = ruleset.provinces_where(spec.province_switch, ctx.as_of)
-        finding.remediation = _ONLY_IN[lang].format(provinces=", ".join(where))
+        finding.remediation = _ONLY_IN[lang].format(provinces=say(where, lang))
         return finding
     if rule.applies is not None:
         gate = rule.applies.evaluate(ctx, ctx.root, "")
@@ -186,5 +187,6 @@ def _unknown(finding: Finding, field: str | None, lang: str, hint: Bilingual | N
     finding.status = Status.UNKNOWN
     finding.field = field
     ask = _PROVIDE if finding.actual is None else _VERIFY
-    finding.remediation = ask[lang].format(field=field or "?") + (f" ({hint.get(lang)})" if hint else "")
+    said = (f"（{hint.get(lang)}）" if lang == "zh" else f" ({hint.get(lang)})") if hint else ""
+    finding.remediation = ask[lang].format(field=field or "?") + said
     return finding

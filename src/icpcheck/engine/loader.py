@@ -21,6 +21,7 @@ from icpcheck.choices import RuleType
 from icpcheck.data import rules_dir
 from icpcheck.engine.conditions import ConditionError, Node, compile_condition
 from icpcheck.errors import RuleFileError
+from icpcheck.words import say
 from icpcheck.yamlio import LoadedYaml, dotted, load_yaml_file, parse_dotted
 
 RULE_ID = r"^[a-z][a-z0-9_]*\.[a-z0-9_.]+$"
@@ -378,10 +379,6 @@ def format_text(text: str, params: Mapping[str, Any], lang: str = "zh") -> str:
 def _show(value: Any, lang: str) -> str:
     if isinstance(value, dict) and lang in value:
         return str(value[lang])
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, int):
+    if isinstance(value, int) and not isinstance(value, bool):
         return f"{value:,}"
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    return str(value)
+    return say(value, lang)  # yes/no, lists joined in the report's language, never an empty list

@@ -8,6 +8,7 @@ from xml.sax.saxutils import escape, quoteattr
 from icpcheck.findings import Status
 from icpcheck.report.writers import rendered
 from icpcheck.sources import cite
+from icpcheck.words import LABELS, detail, status
 
 if TYPE_CHECKING:
     from icpcheck.findings import ProfileOutcome
@@ -36,6 +37,7 @@ class JunitWriter:
                 "    </testcase>\n  </testsuite>\n"
             )
         out = []
+        lang, w = self.ctx.lang, LABELS[self.ctx.lang]
         for result in outcome.results:
             cases = []
             failures = skipped = 0
@@ -44,18 +46,21 @@ class JunitWriter:
                 body = ""
                 if f.status in (Status.FAIL, Status.UNKNOWN):
                     failures += 1
-                    detail = (
-                        f"{f.message}\nfield: {f.field}\nexpected: {f.expected}\nactual: {f.actual}\n"
-                        f"fix: {f.remediation}\nsource: {cite(f.source)}"
-                        + (f"\nwhen: {f.when}" if f.when else "")
-                    )
+                    lines = [
+                        f.message,
+                        detail(f.field, f.expected, f.actual, lang),
+                        f"{w['fix']}: {f.remediation}" if f.remediation else "",
+                        f"{w['source']}: {cite(f.source)}",
+                        f.when,  # a date to act on, a sentence in the report's language
+                    ]
                     body = (
                         f'      <failure message={quoteattr(f.message)} type="{f.status.value}:'
-                        f'{f.severity.value}">{escape(detail)}</failure>\n'
+                        f'{f.severity.value}">{escape(chr(10).join(x for x in lines if x))}</failure>\n'
                     )
                 elif f.status in (Status.SKIP, Status.WAIVED):
                     skipped += 1
-                    body = f"      <skipped message={quoteattr(f.status.value + ': ' + f.remediation)}/>\n"
+                    said = status(f.status.value, lang) + (f": {f.remediation}" if f.remediation else "")
+                    body = f"      <skipped message={quoteattr(said)}/>\n"
                 cases.append(
                     f"    <testcase classname={quoteattr(suite)} name={quoteattr(f.rule)}>\n{body}"
                     "    </testcase>\n"

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from icpcheck.findings import Status, Verdict
-from icpcheck.report.text import LABELS, eligible_from
+from icpcheck.findings import Finding, Severity, Status, Verdict
+from icpcheck.report.text import eligible_from
 from icpcheck.report.writers import record_verdicts, rendered
 from icpcheck.textsafe import table_cell
+from icpcheck.words import LABELS, severity, status
 
 if TYPE_CHECKING:
     from icpcheck.findings import ProfileOutcome
@@ -15,6 +16,14 @@ if TYPE_CHECKING:
 
 _ICON = {Verdict.ELIGIBLE: "✅", Verdict.NOT_ELIGIBLE: "❌", Verdict.INCOMPLETE: "⚠️"}
 _STATUS = {Status.FAIL: "❌", Status.UNKNOWN: "❔", Status.WAIVED: "🔕"}
+_SEVERITY = {Severity.ERROR: "❌", Severity.WARNING: "⚠️", Severity.INFO: "ℹ️"}  # a failed warning is no error
+
+
+def _mark(f: Finding, lang: str) -> str:
+    """The first cell: icon and word, by severity for a failure (error, warning, info), else by status."""
+    if f.status is Status.FAIL:
+        return f"{_SEVERITY[f.severity]} {severity(f.severity.value, lang)}"
+    return f"{_STATUS[f.status]} {status(f.status.value, lang)}"
 
 
 class MarkdownWriter:
@@ -41,9 +50,11 @@ class MarkdownWriter:
             out.append(eligible_from(result, self.labels, " · ⏱ ") + "\n")
             gaps = [f for f in result.findings if f.status in _STATUS]
             if gaps:
-                out.append("\n| | rule | field | requirement | fix |\n|---|---|---|---|---|\n")
+                w = self.labels
+                out.append(f"\n| | {w['rule']} | {w['field']} | {w['requirement']} | {w['fix']} |\n")
+                out.append("|---|---|---|---|---|\n")
                 out.extend(
-                    f"| {_STATUS[f.status]} | `{f.rule}` | {table_cell(f.field or '')} "
+                    f"| {_mark(f, self.ctx.lang)} | `{f.rule}` | {table_cell(f.field or '')} "
                     f"| {table_cell(f.message)} | {table_cell(f.remediation)} |\n"
                     for f in gaps
                 )

@@ -7,9 +7,12 @@ import sys
 from typing import TYPE_CHECKING
 
 from icpcheck.findings import Finding, Report, Result, Severity, Status, Verdict
+from icpcheck.provinces import province_name
 from icpcheck.report.writers import record_verdicts, rendered
 from icpcheck.sources import cite
 from icpcheck.textsafe import printable, rich_text
+from icpcheck.words import LABELS as WORDS
+from icpcheck.words import detail, severity
 
 if TYPE_CHECKING:
     from icpcheck.findings import ProfileOutcome
@@ -28,42 +31,7 @@ VERDICT_STYLE = {
     Verdict.INCOMPLETE: "bold yellow",
 }
 
-LABELS = {
-    "zh": {
-        "filing": "ICP 备案",
-        "licence": "ICP 经营许可证",
-        "site": "网站首页",
-        "eligible": "符合条件",
-        "not_eligible": "不符合条件",
-        "incomplete": "信息不完整",
-        "eligible_from": "{date} 起符合条件（其他情况不变时）",
-        "fix": "整改",
-        "source": "依据",
-        "as_of": "评估日期",
-        "summary": "通过 {pass} · 未通过 {fail} · 未知 {unknown} · 不适用 {skip}",
-        "province": "省份",
-        "summary_title": "汇总",
-        "profile": "档案",
-        "error": "读取失败",
-    },
-    "en": {
-        "filing": "ICP filing",
-        "licence": "ICP licence",
-        "site": "homepage",
-        "eligible": "eligible",
-        "not_eligible": "not eligible",
-        "incomplete": "incomplete",
-        "eligible_from": "eligible from {date} if nothing else changes",
-        "fix": "fix",
-        "source": "source",
-        "as_of": "as of",
-        "summary": "pass {pass} · fail {fail} · unknown {unknown} · n/a {skip}",
-        "province": "province",
-        "summary_title": "Summary",
-        "profile": "profile",
-        "error": "input error",
-    },
-}
+LABELS = WORDS  # the report labels live in icpcheck.words, with every other fixed word
 
 
 def render_text(
@@ -71,9 +39,8 @@ def render_text(
 ) -> str:
     """The report, lines never wrapped (`width` is kept for callers; nothing is cut to it)."""
     out = _Styled(sys.stdout.isatty() if color is None or color else False)
-    labels = LABELS[lang]
     for result in report.results:
-        _render_result(out, result, labels, report)
+        _render_result(out, result, lang, report)
     return out.text()
 
 
@@ -128,11 +95,13 @@ def _expand_tabs(text: str, before: str) -> list[str]:
     return out
 
 
-def _render_result(out: _Styled, result: Result, labels: dict[str, str], report: Report) -> None:
+def _render_result(out: _Styled, result: Result, lang: str, report: Report) -> None:
+    labels = LABELS[lang]
     verdict = result.verdict
     out.line(
         (printable(result.profile), "bold"),
-        f" · {labels[result.type]} · {labels['province']} {result.province or '-'} · "
+        f" · {labels[result.type]} · {labels['province']} "
+        f"{province_name(result.province, lang) if result.province else '-'} · "
         f"{labels['as_of']} {report.as_of.isoformat()}  ",
         (labels[verdict.value], VERDICT_STYLE[verdict]),
         eligible_from(result, labels, " · "),
@@ -141,42 +110,27 @@ def _render_result(out: _Styled, result: Result, labels: dict[str, str], report:
     for finding in result.findings:
         counts[finding.status.value] += 1
         if finding.status is not Status.SKIP or finding.severity is Severity.INFO:  # notes stay visible
-            _render_finding(out, finding, labels)
+            _render_finding(out, finding, lang)
     out.line("  ", (labels["summary"].format(**counts), "dim"))
     out.line()
 
 
-def _render_finding(out: _Styled, f: Finding, labels: dict[str, str]) -> None:
+def _render_finding(out: _Styled, f: Finding, lang: str) -> None:
+    labels = LABELS[lang]
     icon, style = ICONS[f.status]
-    severity = () if f.status is Status.PASS else (" ", (f"({f.severity.value})", "dim"))
-    out.line("  ", (icon, style), " ", (f.rule, "bold"), f" {printable(f.title)}", *severity)
+    sev = () if f.status is Status.PASS else (" ", (f"({severity(f.severity.value, lang)})", "dim"))
+    out.line("  ", (icon, style), " ", (f.rule, "bold"), f" {printable(f.title)}", *sev)
     if f.status in (Status.FAIL, Status.UNKNOWN, Status.WAIVED) or f.severity is Severity.INFO:
         out.line(f"      {printable(f.message)}")
-        detail = _detail(f)
-        if detail:
-            out.line("      ", (printable(detail), "dim"))
+        said = detail(f.field, f.expected, f.actual, lang)
+        if said:
+            out.line("      ", (printable(said), "dim"))
         if f.remediation:
             out.line(f"      → {labels['fix']}: {printable(f.remediation)}")
     if f.when:  # a date to act on, for a passing rule too (renew before …)
         out.line(f"      ⏱ {printable(f.when)}")
     if f.status in (Status.FAIL, Status.UNKNOWN, Status.WAIVED) or f.severity is Severity.INFO:
         out.line("      ", (f"{labels['source']}: {printable(cite(f.source))}", "dim"))
-
-
-def _detail(f: Finding) -> str:
-    if f.field is None or (f.expected is None and f.actual is None):
-        return f"{f.field}" if f.field else ""
-    return f"{f.field}: expected {_fmt(f.expected)}, actual {_fmt(f.actual)}"
-
-
-def _fmt(value: object) -> str:
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}: {_fmt(v)}" for k, v in value.items()) + "}"
-    if isinstance(value, list):
-        return "[" + ", ".join(_fmt(v) for v in value) + "]"
-    if hasattr(value, "isoformat"):
-        return str(value.isoformat())
-    return str(value)
 
 
 def eligible_from(result: Result, labels: dict[str, str], before: str) -> str:

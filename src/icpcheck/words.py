@@ -1,0 +1,197 @@
+"""The fixed words of every report in zh and en, and values said in words.
+
+One table, so that a zh report is Chinese throughout and an en report English throughout: renderers look
+their labels up here instead of writing English inline, and never print a Python value (`None`, `True`, `[]`,
+a dict) as such. It imports nothing of icpcheck, so any layer can use it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+LABELS: dict[str, dict[str, str]] = {
+    "zh": {
+        "filing": "ICP 备案",
+        "licence": "ICP 经营许可证",
+        "site": "网站首页",
+        "eligible": "符合条件",
+        "not_eligible": "不符合条件",
+        "incomplete": "信息不完整",
+        "eligible_from": "{date} 起符合条件（其他情况不变时）",
+        "fix": "整改",
+        "source": "依据",
+        "note": "说明",
+        "as_of": "评估日期",
+        "summary": "通过 {pass} · 未通过 {fail} · 未知 {unknown} · 不适用 {skip}",
+        "province": "省份",
+        "summary_title": "汇总",
+        "profile": "档案",
+        "error": "读取失败",
+        "rule": "规则",
+        "field": "字段",
+        "requirement": "要求",
+        "expected": "要求",
+        "actual": "实际",
+        "unverified": "未经核实",
+        # severities and statuses
+        "sev_error": "错误",
+        "sev_warning": "警告",
+        "sev_info": "提示",
+        "st_pass": "通过",
+        "st_fail": "未通过",
+        "st_unknown": "未知",
+        "st_skip": "不适用",
+        "st_waived": "已豁免",
+        # classify
+        "needed": "需要",
+        "not_needed": "不需要",
+        "undecided": "待确认",
+        # timeline
+        "tl_head": "{type} · {province} · 开始 {start}",
+        "tl_notation": "每步：开始日期 → 最早完成日期 … 最晚完成日期（所需时间）",
+        "tl_done": "最晚于 {date} 完成",
+        "tl_weekends": (
+            "{years} 年的放假安排尚未公布：按周末和《全国年节及纪念日放假办法》规定的节日计算，未计调休"
+        ),
+        "tl_from_profile": "省份与类型取自档案 {path}",
+    },
+    "en": {
+        "filing": "ICP filing",
+        "licence": "ICP licence",
+        "site": "homepage",
+        "eligible": "eligible",
+        "not_eligible": "not eligible",
+        "incomplete": "incomplete",
+        "eligible_from": "eligible from {date} if nothing else changes",
+        "fix": "fix",
+        "source": "source",
+        "note": "note",
+        "as_of": "as of",
+        "summary": "pass {pass} · fail {fail} · unknown {unknown} · n/a {skip}",
+        "province": "province",
+        "summary_title": "Summary",
+        "profile": "profile",
+        "error": "input error",
+        "rule": "rule",
+        "field": "field",
+        "requirement": "requirement",
+        "expected": "expected",
+        "actual": "actual",
+        "unverified": "unverified",
+        "sev_error": "error",
+        "sev_warning": "warning",
+        "sev_info": "info",
+        "st_pass": "pass",
+        "st_fail": "fail",
+        "st_unknown": "unknown",
+        "st_skip": "n/a",
+        "st_waived": "waived",
+        "needed": "needed",
+        "not_needed": "not needed",
+        "undecided": "undecided",
+        "tl_head": "{type} · {province} · start {start}",
+        "tl_notation": "Each step: start → earliest end … latest end (duration)",
+        "tl_done": "done by {date} at the latest",
+        "tl_weekends": (
+            "no official holiday schedule known for {years}: counted weekends and the statutory holidays "
+            "(全国年节及纪念日放假办法) only, without make-up working days"
+        ),
+        "tl_from_profile": "province and type from the profile {path}",
+    },
+}
+
+# unit: zh, en singular, en plural
+_UNITS = {
+    "day": ("天", "day", "days"),
+    "working_day": ("个工作日", "working day", "working days"),
+    "month": ("个月", "month", "months"),
+    "person": ("人", "person", "people"),
+}
+
+# words the evaluation engine puts in a finding's `expected` (icpcheck.engine.conditions)
+_TOKENS = {
+    "present": ("已填写", "given"),
+    "at least one": ("至少一项", "at least one"),
+    "one entry per person": ("每人一项", "one entry per person"),
+}
+# keys of the structured `expected` values
+_KEYS = {
+    "min_insured": ("每月最少参保人数", "minimum insured each month"),
+    "months": ("连续月数", "consecutive months"),
+}
+_NONE = {"zh": "未填写", "en": "not given"}
+_EMPTY = {"zh": "无", "en": "none"}
+_BOOL = {"zh": ("否", "是"), "en": ("no", "yes")}
+_SEP = {"zh": "、", "en": ", "}
+_PAIR_SEP = {"zh": "；", "en": "; "}
+_COLON = {"zh": "：", "en": ": "}
+
+
+def words(lang: str) -> dict[str, str]:
+    return LABELS[lang]
+
+
+def count(n: int, unit: str, lang: str, high: int | None = None) -> str:
+    """`1 day`, `3 days`, `1–3 working days`, `3 个月`: the English plural follows the (upper) number."""
+    zh, one, many = _UNITS[unit]
+    top = n if high is None else high
+    number = f"{n}" if high is None or high == n else f"{n}–{high}"
+    if lang == "zh":
+        return f"{number} {zh}"
+    return f"{number} {one if top == 1 else many}"
+
+
+def say(value: Any, lang: str, *, choice: bool = False) -> str:
+    """A value in words: never `None`, `True`, `[]` or a dict's repr. `choice`: a list is a set of
+    alternatives (an expected value), said as "one of …"."""
+    if value is None:
+        return _NONE[lang]
+    if isinstance(value, bool):
+        return _BOOL[lang][value]
+    if isinstance(value, int):
+        return f"{value:,}" if abs(value) >= 10_000 else str(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, str):
+        token = _TOKENS.get(value)
+        return (token[0] if lang == "zh" else token[1]) if token else value
+    if isinstance(value, dict):
+        if not value:
+            return _EMPTY[lang]
+        pairs = [f"{_key(k, lang)}{_COLON[lang]}{say(v, lang)}" for k, v in value.items()]
+        return _PAIR_SEP[lang].join(pairs)
+    if isinstance(value, (list, tuple, set)):
+        items = [say(v, lang) for v in value]
+        if not items:
+            return _EMPTY[lang]
+        joined = _SEP[lang].join(items)
+        if choice and len(items) > 1:
+            return f"{joined} 之一" if lang == "zh" else f"one of {joined}"
+        return joined
+    return str(value)
+
+
+def _key(key: Any, lang: str) -> str:
+    known = _KEYS.get(str(key))
+    return (known[0] if lang == "zh" else known[1]) if known else say(key, lang)
+
+
+def detail(field: str | None, expected: Any, actual: Any, lang: str) -> str:
+    """`field: expected X, actual Y` in words; an absent expectation is left out rather than said."""
+    if not field:
+        return ""
+    if expected is None and actual is None:
+        return field
+    w = LABELS[lang]
+    parts = [] if expected is None else [f"{w['expected']} {say(expected, lang, choice=True)}"]
+    parts.append(f"{w['actual']} {say(actual, lang)}")
+    return f"{field}{_COLON[lang]}" + ("，" if lang == "zh" else ", ").join(parts)
+
+
+def severity(value: str, lang: str) -> str:
+    return LABELS[lang][f"sev_{value}"]
+
+
+def status(value: str, lang: str) -> str:
+    return LABELS[lang][f"st_{value}"]
