@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from icpcheck.obligations import Obligation, Status
 from icpcheck.textsafe import table_cell
+from icpcheck.words import count
 
 if TYPE_CHECKING:
     from icpcheck.report.writers import WriterContext
@@ -25,7 +26,6 @@ LABELS = {
         "title": "到期事项",
         "as_of": "评估日期",
         "within": "提醒窗口",
-        "days_unit": "天",
         "due": "到期日",
         "status": "状态",
         "days": "剩余天数",
@@ -48,7 +48,6 @@ LABELS = {
         "title": "Obligations",
         "as_of": "as of",
         "within": "reminder window",
-        "days_unit": "days",
         "due": "due",
         "status": "status",
         "days": "days left",
@@ -105,7 +104,7 @@ def _heading(view: View) -> str:
     labels = LABELS[view.lang]
     return (
         f"{labels['title']} · {labels['as_of']} {view.as_of.isoformat()} · "
-        f"{labels['within']} {view.within} {labels['days_unit']}"
+        f"{labels['within']} {count(view.within, 'day', view.lang)}"
     )
 
 
