@@ -183,7 +183,7 @@ def render_text(items: Sequence[Obligation], errors: Errors, view: View) -> str:
         console.print(_summary(items, labels))
         console.print(Text(f"{labels['sources']}:", style="bold"))
         for key, source in _sources(items, labels):
-            console.print(Text(f"  {key}: {source}", style="dim"))
+            console.print(Text(f"  {key}: {source}", style="dim"), soft_wrap=True)  # a citation is one line
     for path, message in errors:
         console.print(Text(f"{labels['errors']}: {path}: {message}", style="red"))
     return buffer.getvalue()
