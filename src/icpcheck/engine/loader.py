@@ -372,8 +372,13 @@ def _check_switch(
 
 
 def format_text(text: str, params: Mapping[str, Any], lang: str = "zh") -> str:
-    """Fill {param.name} placeholders with the parameter values in force (bilingual values in `lang`)."""
-    return PLACEHOLDER.sub(lambda m: _show(params.get(m.group(1), m.group(0)), lang), text)
+    """Fill {param.name} placeholders with the parameter values in force (bilingual values in `lang`); in
+    English a unit after a count of 1 is singular ("at least {months} months" with 1: "at least 1 month")."""
+    filled = PLACEHOLDER.sub(lambda m: _show(params.get(m.group(1), m.group(0)), lang), text)
+    return _ONE_UNIT.sub(r"\1\2", filled) if lang == "en" else filled
+
+
+_ONE_UNIT = re.compile(r"(?<![\d.,])(1 (?:[a-z]+ ){0,2}?)(month|day|year|week|hour)s\b")
 
 
 def _show(value: Any, lang: str) -> str:

@@ -8,15 +8,7 @@ from typing import Any
 from icpcheck.engine.loader import Rule, RuleSet, format_text
 from icpcheck.sources import cite, source_refs
 from icpcheck.textsafe import table_cell
-
-_TYPE = {
-    "filing": "备案 filing",
-    "licence": "许可证 licence",
-    "waiver": "豁免 waiver",
-    "domain": "域名 domain",
-    "site": "首页 site",
-    "profile": "档案 profile",
-}
+from icpcheck.words import LABELS, say, severity
 
 
 def _title(rule: Rule, ruleset: RuleSet, lang: str) -> str:
@@ -31,8 +23,11 @@ def _today() -> Any:
 
 def catalogue_text(rules: list[Rule], ruleset: RuleSet, lang: str) -> str:
     width = max((len(r.id) for r in rules), default=10)
+    w = LABELS[lang]
     lines = [
-        f"{r.id:<{width}}  {r.spec.type:<7}  {r.spec.severity:<7}  {_title(r, ruleset, lang)}" for r in rules
+        f"{r.id:<{width}}  {w['t_' + r.spec.type]:<7}  {severity(r.spec.severity, lang):<7}  "
+        f"{_title(r, ruleset, lang)}"
+        for r in rules
     ]
     return "\n".join(lines) + "\n"
 
@@ -62,15 +57,21 @@ def catalogue_json(rules: list[Rule], ruleset: RuleSet, lang: str) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
-def catalogue_markdown(rules: list[Rule], ruleset: RuleSet, lang: str = "en") -> str:
-    """Table of rules: ID, type, severity, requirement in both languages, source."""
+def catalogue_markdown(rules: list[Rule], ruleset: RuleSet, lang: str | None = None) -> str:
+    """Table of rules: ID, type, severity, requirement, source; in `lang`, or (the README's) the requirement
+    in both languages under English headings."""
     params = ruleset.params_for(None, _today())
-    rows = ["| ID | type | severity | requirement | source |", "|---|---|---|---|---|"]
+    w = LABELS[lang or "en"]
+    rows = [
+        f"| ID | {w['type']} | {w['severity']} | {w['requirement']} | {w['source']} |",
+        "|---|---|---|---|---|",
+    ]
     for r in rules:
-        zh, en = (format_text(r.spec.message.get(lang), params, lang) for lang in ("zh", "en"))
-        text = f"{zh}<br>{en}"
+        texts = [format_text(r.spec.message.get(x), params, x) for x in ((lang,) if lang else ("zh", "en"))]
+        kind = w["t_" + r.spec.type] if lang else r.spec.type
+        sev = severity(r.spec.severity, lang) if lang else r.spec.severity
         rows.append(
-            f"| `{r.id}` | {r.spec.type} | {r.spec.severity} | {table_cell(text)} "
+            f"| `{r.id}` | {kind} | {sev} | {table_cell('<br>'.join(texts))} "
             f"| {table_cell(cite(r.spec.source))} |"
         )
     return "\n".join(rows) + "\n"
@@ -87,30 +88,34 @@ def rule_detail(rule: Rule, ruleset: RuleSet, province: str | None, lang: str) -
         | (rule.applies.params() if rule.applies else set())
         | ({spec.province_switch} if spec.province_switch else set())
     )
+    w = LABELS[lang]
     out = [
-        f"{spec.id}  ({_TYPE[spec.type]}, {spec.severity})",
+        f"{spec.id}  ({w['t_' + spec.type]}, {severity(spec.severity, lang)})",
         f"  {format_text(spec.title.get(lang), params, lang)}",
         "",
-        f"requirement: {format_text(spec.message.get(lang), params, lang)}",
-        f"remediation: {format_text(spec.remediation.get(lang), params, lang)}",
-        *([f"about:       {spec.doc.get(lang)}"] if spec.doc else []),
-        f"source:      {cite(spec.source)}",
-        f"defined in:  {rule.file}:{rule.line}",
+        f"{w['requirement']}: {format_text(spec.message.get(lang), params, lang)}",
+        f"{w['remediation']}: {format_text(spec.remediation.get(lang), params, lang)}",
+        *([f"{w['about']}: {spec.doc.get(lang)}"] if spec.doc else []),
+        f"{w['source']}: {cite(spec.source)}",
+        f"{w['defined_in']}: {rule.file}:{rule.line}",
     ]
     if spec.province_switch:
-        where = ", ".join(ruleset.provinces_where(spec.province_switch, today)) or "none"
-        out.append(f"provinces:   {where} (where {spec.province_switch} is true)")
+        where = say(ruleset.provinces_where(spec.province_switch, today), lang)
+        out.append(f"{w['provinces']}: " + w["switch"].format(where=where, switch=spec.province_switch))
     if used:
-        out.append(f"parameters ({province or 'national'}):")
+        out.append(w["parameters"].format(where=province or w["national"]) + ":")
         for name in used:
             p = ruleset.param_spec(name, province)
-            out.append(f"  {name} = {params[name]!r}    [{cite(p.source_at(today))}]")
-    if spec.applies:
-        out += ["applies when:", _indent(yaml.safe_dump(spec.applies, allow_unicode=True, sort_keys=False))]
+            out.append(f"  {name} = {say(params[name], lang)}    [{cite(p.source_at(today))}]")
+    if spec.applies:  # the conditions as written in the rule file
+        out += [
+            f"{w['applies_when']}:",
+            _indent(yaml.safe_dump(spec.applies, allow_unicode=True, sort_keys=False)),
+        ]
     if spec.produced_by:
-        out.append(f"produced by: the {spec.produced_by} stage of the pipeline (no condition)")
+        out.append(w["produced_by"].format(stage=spec.produced_by))
     else:
-        out += ["check:", _indent(yaml.safe_dump(spec.check, allow_unicode=True, sort_keys=False))]
+        out += [f"{w['check']}:", _indent(yaml.safe_dump(spec.check, allow_unicode=True, sort_keys=False))]
     return "\n".join(out) + "\n"
 
 

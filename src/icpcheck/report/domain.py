@@ -25,14 +25,15 @@ class DomainTextWriter:
         return ""
 
     def add(self, entry: dict[str, Any]) -> str:
-        d = entry["domain"]
-        holder = "REDACTED" if d["holder_redacted"] else d["holder"] or "?"
-        lines = [
-            f"{d['name']}  registered {d['registered'] or '?'} · expires {d['expires'] or '?'} · "
-            f"registrar {d['registrar'] or '?'} · holder {holder}" + (" (cached)" if d["cached"] else "")
-        ]
+        from icpcheck.words import LABELS, whois_reason
+
+        d, w = entry["domain"], LABELS[self.ctx.lang]
+        shown = {k: d[k] or "?" for k in ("name", "registered", "expires", "registrar", "holder")}
+        if d["holder_redacted"]:
+            shown["holder"] = w["dom_redacted"]
+        lines = [w["dom_head"].format(**shown) + (w["dom_cached"] if d["cached"] else "")]
         if d["error"]:
-            lines.append(f"  ? whois: {d['error']}")
+            lines.append(f"  ? WHOIS: {whois_reason(d['error'], self.ctx.lang)}")
         for f in entry["findings"]:
             lines.append(f"  {_MARK.get(f['status'], '·')} {f['rule']}: {f['message']}")
             if f["status"] in ("fail", "unknown"):
