@@ -74,7 +74,8 @@ def timeline(
         Kind | None, typer.Option("--type", "-t", help="Filing or licence (default: from --profile).")
     ] = None,
     province: Annotated[
-        str | None, typer.Option(help="Province (beijing / 北京 / 京); default: from --profile, else configured.")
+        str | None,
+        typer.Option(help="Province (beijing / 北京 / 京); default: from --profile, else configured."),
     ] = None,
     profile: Annotated[
         Path | None,
