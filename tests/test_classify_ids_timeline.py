@@ -251,16 +251,16 @@ def test_timeline_from_a_profile_in_one_language(cli: CLI) -> None:
     )
     assert code == 0, err
     lines = zh.splitlines()
-    assert lines[0].startswith("ICP 经营许可证 · 北京 · 开始 2026-11-02")
-    assert "开始日期 → 最早完成日期 … 最晚完成日期" in lines[2]
+    assert "开始日期 → 最早完成日期 … 最晚完成日期" in lines[0]  # the notation first
+    assert lines[1].startswith("ICP 经营许可证 · 北京 · 开始 2026-11-02")
     assert "最晚于" in zh and "依据:" in zh and "说明:" in zh
     for english in ("start ", "done by", "note:", "source:", " days"):
         assert english not in zh
     _, en, _ = cli(
         "timeline", "--profile", EXAMPLES / "individual-blog.yaml", "--start", "2026-11-02", "--lang", "en"
     )
-    assert en.startswith("ICP filing · zhejiang · start 2026-11-02")
-    assert "start → earliest end … latest end" in en.splitlines()[2]
+    assert "start → earliest end … latest end" in en.splitlines()[0]
+    assert en.splitlines()[1].startswith("ICP filing · zhejiang · start 2026-11-02")
     assert "(1 day)" in en and "(1–3 working days)" in en and "(3–15 days)" in en
     code, _, err = cli("timeline", "--province", "beijing")
     assert code == 2 and "--type" in err

@@ -44,7 +44,7 @@ COMMANDS: dict[str, tuple[tuple[str, ...], str, Callable[[str], bool]]] = {
     "timeline": (
         ("timeline", "-t", "filing", "--start", "2026-11-02"),
         "province: 沪",
-        lambda o: "shanghai" in o,
+        lambda o: "上海" in o or "shanghai" in o,  # the province by name in the report's language
     ),
     "provinces": (("provinces", *AS_OF), "format: json", _is_json),
     "obligations": (("obligations", str(ELIGIBLE), *AS_OF), "format: json", _is_json),

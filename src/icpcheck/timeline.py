@@ -212,7 +212,7 @@ def _advance(calendar: WorkingDays, start: dt.date, days: int, unit: str) -> dt.
 
 
 def render_text(result: Plan, lang: str, *, origin: str = "") -> str:
-    """The plan as text in one language: a heading, the line that explains the notation, one line per step
+    """The plan as text in one language: the line that explains the notation, a heading, one line per step
     with its source and note, the latest end. `origin`: the profile the province and type were taken from."""
     from icpcheck.provinces import province_table
     from icpcheck.words import LABELS, count
@@ -220,10 +220,12 @@ def render_text(result: Plan, lang: str, *, origin: str = "") -> str:
     w = LABELS[lang]
     province = province_table().provinces.get(result.province)
     where = province.zh if province and lang == "zh" else result.province
-    lines = [w["tl_head"].format(type=w[result.type], province=where, start=result.start.isoformat())]
+    lines = [
+        w["tl_notation"],
+        w["tl_head"].format(type=w[result.type], province=where, start=result.start.isoformat()),
+    ]
     if origin:
         lines.append(w["tl_from_profile"].format(path=origin))
-    lines.append(w["tl_notation"])
     for step in result.steps:
         low, high = step.days
         span = count(low, "working_day" if step.unit == "working" else "day", lang, high)

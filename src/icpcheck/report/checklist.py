@@ -121,17 +121,17 @@ def render_csv(checklist: Checklist, lang: str) -> str:
     out.write("\ufeff")
     writer = csv.writer(out)
     writer.writerow(["id", "title", "title_en", "required", "why", "notes", "source", "status"])
-    first = statuses(lang)[0]
+    first, h = statuses(lang)[0], _HEAD[lang]  # column names are keys; the cells are in the language
     for i in checklist.items:
         writer.writerow(
             [
                 printable(cell)
-                for cell in (i.id, i.title, i.title_en, "yes" if i.required else "if applicable")
+                for cell in (i.id, i.title, i.title_en, h["required"] if i.required else h["conditional"])
             ]
             + [printable(i.why), printable(i.notes), printable(i.source), first]
         )
     for g in checklist.general:  # form requirements for every document, after the items
-        writer.writerow([g.id, "", "", "every document", "", g.text, g.source, ""])
+        writer.writerow([g.id, "", "", h["general"], "", g.text, g.source, ""])
     return out.getvalue()
 
 
