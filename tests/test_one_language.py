@@ -42,7 +42,8 @@ QUOTED = [
     re.compile(r"\b[a-z0-9]+(?:-[a-z0-9]+)+\b"),  # source keys: bj-icp-licence-agency
     re.compile(r"(?<!\w)(?:\.[a-z]{2,})+\b"),  # domain suffixes: .hk, .com.hk
     re.compile(r"\S\*+"),  # masked names: 张*, J*********
-    re.compile(r"\b(?:icpcheck|libphonenumber|python-stdnum|chinesecalendar|JavaScript|whois)\b"),
+    re.compile(r"\bicpcheck(?: (?:init|eligibility|materials|classify|timeline|provinces|domain|rules)\b)?"),
+    re.compile(r"\b(?:libphonenumber|python-stdnum|chinesecalendar|JavaScript|whois)\b"),
     re.compile(r"^::(?:error|warning|notice) file=[^:]*::", re.M),  # GitHub's workflow-command syntax
 ]
 # Where a label introduces a citation, the rest of the line is the rules' own text (the label in the
