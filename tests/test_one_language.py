@@ -43,7 +43,7 @@ QUOTED = [
     re.compile(r"(?<!\w)(?:\.[a-z]{2,})+\b"),  # domain suffixes: .hk, .com.hk
     re.compile(r"\S\*+"),  # masked names: 张*, J*********
     re.compile(r"\bicpcheck(?: (?:init|eligibility|materials|classify|timeline|provinces|domain|rules)\b)?"),
-    re.compile(r"\b(?:libphonenumber|python-stdnum|chinesecalendar|JavaScript|whois)\b"),
+    re.compile(r"\b(?:libphonenumber|python-stdnum|chinesecalendar|JavaScript|whois|init)\b"),  # names
     re.compile(r"^::(?:error|warning|notice) file=[^:]*::", re.M),  # GitHub's workflow-command syntax
 ]
 # Where a label introduces a citation, the rest of the line is the rules' own text (the label in the
