@@ -295,3 +295,61 @@ def test_one_language(cli: CLI, name: str, monkeypatch: pytest.MonkeyPatch, tmp_
         assert not _english_in_zh(out, allowed), sorted(set(_english_in_zh(out, allowed)))
     else:
         assert not _chinese_in_en(out, allowed), sorted(set(_chinese_in_en(out, allowed)))
+
+
+def test_values_are_said_in_words() -> None:
+    import datetime as dt
+
+    from icpcheck.words import count, detail, say
+
+    assert [say(v, "zh") for v in (None, True, False, [], {}, ["a", "b"])] == [
+        "未填写",
+        "是",
+        "否",
+        "无",
+        "无",
+        "a、b",
+    ]
+    assert [say(v, "en") for v in (None, True, False, [], {}, ["a", "b"])] == [
+        "not given", "yes", "no", "none", "none", "a, b"
+    ]  # fmt: skip
+    assert say(["CN", "中国"], "en", choice=True) == "one of CN, 中国"
+    assert say({"2026-08": None, "2026-09": 5}, "en") == "2026-08: not given; 2026-09: 5"
+    assert say({"min_insured": 3, "months": 1}, "zh") == "每月最少参保人数：3；连续月数：1"
+    assert say(dt.date(2027, 1, 31), "zh") == "2027-01-31" and say(1_000_000, "en") == "1,000,000"
+    counts = [count(1, "day", "en"), count(2, "day", "en"), count(1, "month", "en"), count(3, "month", "zh")]
+    assert counts == ["1 day", "2 days", "1 month", "3 个月"]
+    assert (
+        count(1, "working_day", "en", 3) == "1–3 working days"
+        and count(1, "working_day", "en", 1) == "1 working day"
+    )
+    assert detail("a.b", None, None, "en") == "a.b" and detail(None, 1, 2, "en") == ""
+    assert detail("a.b", "present", None, "zh") == "a.b：要求 已填写，实际 未填写"
+    assert detail("a.b", None, "x", "en") == "a.b: actual x"  # no expectation is left out, not said as None
+
+
+def test_rule_messages_never_end_in_an_empty_list_and_say_one_month() -> None:
+    from icpcheck.engine.loader import format_text
+
+    params = {"roles": [], "months": 1, "flag": True}
+    assert format_text("roles to include: {roles}", params, "en") == "roles to include: none"
+    assert format_text("须包括的岗位：{roles}", params, "zh") == "须包括的岗位：无"
+    assert format_text(
+        "for {months} consecutive months, each of the last {months} full months", params, "en"
+    ) == ("for 1 consecutive month, each of the last 1 full month")
+    assert (
+        format_text("{flag}", params, "zh") == "是" and format_text("11 months", params, "en") == "11 months"
+    )
+
+
+@pytest.mark.parametrize(
+    ("lang", "warning", "error"), [("en", "⚠️ warning", "❌ error"), ("zh", "⚠️ 警告", "❌ 错误")]
+)
+def test_markdown_tells_a_failed_warning_from_an_error(cli: CLI, lang: str, warning: str, error: str) -> None:
+    # the eligible Beijing example fails one warning (filing.local_mobile); the gaps example fails errors
+    paths = (EXAMPLES / "beijing-licence-eligible.yaml", EXAMPLES / "beijing-licence-gaps.yaml")
+    _, out, _ = cli("eligibility", *paths, "-f", "markdown", "--lang", lang, "--as-of", AS_OF)
+    assert f"| {warning} | `filing.local_mobile` |" in out
+    assert f"| {error} | `licence.capital` |" in out
+    heading = {"en": "| | rule | field | requirement | fix |", "zh": "| | 规则 | 字段 | 要求 | 整改 |"}[lang]
+    assert heading in out
