@@ -241,3 +241,32 @@ def severity(value: str, lang: str) -> str:
 
 def status(value: str, lang: str) -> str:
     return LABELS[lang][f"st_{value}"]
+
+
+# why whois gave no facts (icpcheck.facts.whois keeps the English reason for JSON): the zh wording
+_WHOIS_REASONS = [
+    (r"empty reply from the whois server", "WHOIS 服务器回复为空"),
+    (r"not registered \(the whois server has no match\)", "未注册（WHOIS 服务器无匹配记录）"),
+    (r"the whois server refused: rate limit", "WHOIS 服务器拒绝查询：查询过于频繁"),
+    (
+        r"no domain data in the whois reply \(garbage or truncated\?\)",
+        "WHOIS 回复中没有域名信息（内容无效或不完整）",
+    ),
+    (r"not in the whois cache \(--offline\)", "WHOIS 缓存中没有该域名（--offline）"),
+    (r"no reply", "WHOIS 服务器无回复"),
+    (r"whois server (\S+) refused the connection", r"WHOIS 服务器 \1 拒绝连接"),
+    (r"whois server (\S+) timed out after (\S+) s", r"WHOIS 服务器 \1 在 \2 秒后超时"),
+    (r"whois query failed: (.*)", r"WHOIS 查询失败：\1"),
+    (r"unusable whois value: (.*)", r"WHOIS 信息无法使用：\1"),
+]
+
+
+def whois_reason(reason: str, lang: str) -> str:
+    """Why whois gave nothing, in the report's language (an unknown reason as it is)."""
+    import re
+
+    if lang == "zh":
+        for pattern, zh in _WHOIS_REASONS:
+            if re.fullmatch(pattern, reason, re.S):
+                return re.sub(pattern, zh, reason, count=1, flags=re.S)
+    return reason

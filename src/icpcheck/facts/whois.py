@@ -348,6 +348,7 @@ def enrich(profile: Any, facts: list[DomainFacts], ruleset: RuleSet, lang: str =
     findings for conflicts and failures, their title, severity and source from the catalogue (domain.yaml)."""
     from icpcheck.engine.evaluate import produced
     from icpcheck.findings import Status
+    from icpcheck.words import whois_reason
 
     by_name = {f.name: f for f in facts}
     findings: list[Finding] = []
@@ -359,7 +360,7 @@ def enrich(profile: Any, facts: list[DomainFacts], ruleset: RuleSet, lang: str =
             # A note, never a verdict: the facts the profile states stand, and the rules that need a fact
             # neither the profile nor whois gave are unknown on their own.
             message, fix = _UNAVAILABLE[lang]
-            text = message.format(name=fact.name, reason=fact.error)
+            text = message.format(name=fact.name, reason=whois_reason(fact.error, lang))
             findings.append(
                 produced(ruleset, "domain.whois", Status.SKIP, text, fix, lang, field=f"domains[{i}]")
             )
