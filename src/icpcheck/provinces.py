@@ -193,3 +193,9 @@ def _requirements(raw: Any, path: str, key: str) -> tuple[Requirements, ...]:
 
 def resolve_province(name: str) -> Province:
     return province_table().resolve(name)
+
+
+def province_name(key: str, lang: str) -> str:
+    """How a report names a province: 北京 in Chinese, the key (beijing) in English; an unknown key as is."""
+    province = province_table().provinces.get(key)
+    return province.zh if province is not None and lang == "zh" else key

@@ -214,12 +214,11 @@ def _advance(calendar: WorkingDays, start: dt.date, days: int, unit: str) -> dt.
 def render_text(result: Plan, lang: str, *, origin: str = "") -> str:
     """The plan as text in one language: the line that explains the notation, a heading, one line per step
     with its source and note, the latest end. `origin`: the profile the province and type were taken from."""
-    from icpcheck.provinces import province_table
+    from icpcheck.provinces import province_name
     from icpcheck.words import LABELS, count
 
     w = LABELS[lang]
-    province = province_table().provinces.get(result.province)
-    where = province.zh if province and lang == "zh" else result.province
+    where = province_name(result.province, lang)
     lines = [
         w["tl_notation"],
         w["tl_head"].format(type=w[result.type], province=where, start=result.start.isoformat()),

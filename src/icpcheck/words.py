@@ -74,6 +74,14 @@ LABELS: dict[str, dict[str, str]] = {
         "t_domain": "域名",
         "t_site": "首页",
         "t_profile": "档案",
+        # company.entity_type
+        "ent_company": "公司",
+        "ent_individual_business": "个体工商户",
+        "ent_public_institution": "事业单位",
+        "ent_government": "政府机关",
+        "ent_social_organization": "社会团体",
+        "ent_individual": "个人",
+        "ent_military": "军队",
         # domain
         "dom_head": "{name}  注册 {registered} · 到期 {expires} · 注册商 {registrar} · 持有者 {holder}",
         "dom_redacted": "已隐藏",
@@ -139,6 +147,13 @@ LABELS: dict[str, dict[str, str]] = {
         "t_domain": "domain",
         "t_site": "site",
         "t_profile": "profile",
+        "ent_company": "company",
+        "ent_individual_business": "individual business",
+        "ent_public_institution": "public institution",
+        "ent_government": "government body",
+        "ent_social_organization": "social organisation",
+        "ent_individual": "individual",
+        "ent_military": "military",
         "dom_head": (
             "{name}  registered {registered} · expires {expires} · registrar {registrar} · holder {holder}"
         ),
@@ -233,6 +248,11 @@ def detail(field: str | None, expected: Any, actual: Any, lang: str) -> str:
     parts = [] if expected is None else [f"{w['expected']} {say(expected, lang, choice=True)}"]
     parts.append(f"{w['actual']} {say(actual, lang)}")
     return f"{field}{_COLON[lang]}" + ("，" if lang == "zh" else ", ").join(parts)
+
+
+def entity(value: str, lang: str) -> str:
+    """An entity type (company.entity_type) in words; an unknown one as it is."""
+    return LABELS[lang].get(f"ent_{value}", value)
 
 
 def severity(value: str, lang: str) -> str:

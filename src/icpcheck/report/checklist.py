@@ -55,10 +55,14 @@ def _title(item_title: str, item_title_en: str, lang: str) -> str:
 
 
 def _header(checklist: Checklist, lang: str) -> str:
+    from icpcheck.provinces import province_name
+    from icpcheck.words import entity
+
     h = _HEAD[lang]
     return (
-        f"{h[checklist.type]} · {h['province']} {checklist.province or h['national']} · "
-        f"{h['entity']} {checklist.entity}"
+        f"{h[checklist.type]} · {h['province']} "
+        f"{province_name(checklist.province, lang) if checklist.province else h['national']} · "
+        f"{h['entity']} {entity(checklist.entity, lang)}"
     )
 
 
