@@ -51,7 +51,7 @@ class JunitWriter:
                         detail(f.field, f.expected, f.actual, lang),
                         f"{w['fix']}: {f.remediation}" if f.remediation else "",
                         f"{w['source']}: {cite(f.source)}",
-                        f.when,  # a date to act on, a sentence in the report's language
+                        f"{w['when']}: {f.when}" if f.when else "",  # a date to act on
                     ]
                     body = (
                         f'      <failure message={quoteattr(f.message)} type="{f.status.value}:'
