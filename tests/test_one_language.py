@@ -353,3 +353,12 @@ def test_markdown_tells_a_failed_warning_from_an_error(cli: CLI, lang: str, warn
     assert f"| {error} | `licence.capital` |" in out
     heading = {"en": "| | rule | field | requirement | fix |", "zh": "| | 规则 | 字段 | 要求 | 整改 |"}[lang]
     assert heading in out
+
+
+def test_html_tells_a_failed_warning_from_an_error(cli: CLI) -> None:
+    paths = (EXAMPLES / "beijing-licence-eligible.yaml", EXAMPLES / "beijing-licence-gaps.yaml")
+    _, out, _ = cli("eligibility", *paths, "-f", "html", "--lang", "zh", "--as-of", AS_OF)
+    row = re.search(r'<tr><td class="([^"]*)">([^<]*)</td><td><code>filing\.local_mobile</code>', out)
+    assert row and row.groups() == ("fail warning", "未通过 (警告)")
+    row = re.search(r'<tr><td class="([^"]*)">([^<]*)</td><td><code>licence\.capital</code>', out)
+    assert row and row.groups() == ("fail", "未通过")
