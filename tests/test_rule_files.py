@@ -121,7 +121,7 @@ def test_rules_list_and_show(cli: CLI) -> None:
 
 def test_rules_show_gives_the_doc_and_the_source_of_the_value_in_force(cli: CLI) -> None:
     code, out, _ = cli("rules", "show", "licence.no_false_publicity", "--lang", "en")
-    assert code == 0 and "about:       Whether a claim is false cannot be read from a profile" in out
+    assert code == 0 and "about: Whether a claim is false cannot be read from a profile" in out
     _, out, _ = cli("rules", "list", "-f", "json")
     doc = next(r["doc"] for r in json.loads(out) if r["id"] == "licence.no_false_publicity")
     assert doc["zh"].startswith("是否“虚假”无法从档案判断")
