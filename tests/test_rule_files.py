@@ -126,8 +126,8 @@ def test_rules_show_gives_the_doc_and_the_source_of_the_value_in_force(cli: CLI)
     doc = next(r["doc"] for r in json.loads(out) if r["id"] == "licence.no_false_publicity")
     assert doc["zh"].startswith("是否“虚假”无法从档案判断")
     # Beijing's switch has been true since 2017-06-05 by its own reference, not by the national default's
-    _, out, _ = cli("rules", "show", "filing.local_mobile", "--province", "beijing")
-    line = next(x for x in out.splitlines() if x.startswith("  filing.local_mobile_required = True"))
+    _, out, _ = cli("rules", "show", "filing.local_mobile", "--province", "beijing", "--lang", "en")
+    line = next(x for x in out.splitlines() if x.startswith("  filing.local_mobile_required = yes"))
     assert "各省管局要求20170605" in line and "national default" not in line
 
 
