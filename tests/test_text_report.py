@@ -10,9 +10,11 @@ import io
 import pytest
 
 from icpcheck.findings import Finding, Report, Result, Severity, Status
-from icpcheck.report.text import ICONS, LABELS, VERDICT_STYLE, _detail, render_text
+from icpcheck.provinces import province_name
+from icpcheck.report.text import ICONS, LABELS, VERDICT_STYLE, render_text
 from icpcheck.sources import cite
 from icpcheck.textsafe import rich_text
+from icpcheck.words import detail, severity
 
 AS_OF = dt.date(2026, 11, 22)
 TRICKY = "[bold]x[/] \\[y] \\ a\t中文\tb [red] \x1b[2J end  "
@@ -30,7 +32,8 @@ def _rich(report: Report, lang: str, color: bool) -> str:
     for result in report.results:
         console.print(
             f"[bold]{rich_text(result.profile)}[/] · {labels[result.type]} · "
-            f"{labels['province']} {result.province or '-'} · {labels['as_of']} {report.as_of.isoformat()}  "
+            f"{labels['province']} {province_name(result.province, lang) if result.province else '-'} · "
+            f"{labels['as_of']} {report.as_of.isoformat()}  "
             f"[{VERDICT_STYLE[result.verdict]}]{labels[result.verdict.value]}[/]"
         )
         counts = {s.value: 0 for s in Status}
@@ -39,12 +42,13 @@ def _rich(report: Report, lang: str, color: bool) -> str:
             if f.status is Status.SKIP and f.severity is not Severity.INFO:
                 continue
             icon, style = ICONS[f.status]
-            sev = "" if f.status is Status.PASS else f" [dim]({f.severity.value})[/]"
+            sev = "" if f.status is Status.PASS else f" [dim]({severity(f.severity.value, lang)})[/]"
             console.print(f"  [{style}]{icon}[/] [bold]{f.rule}[/] {rich_text(f.title)}{sev}")
             if f.status in (Status.FAIL, Status.UNKNOWN, Status.WAIVED) or f.severity is Severity.INFO:
                 console.print(f"      {rich_text(f.message)}")
-                if _detail(f):
-                    console.print(f"      [dim]{rich_text(_detail(f))}[/]")
+                said = detail(f.field, f.expected, f.actual, lang)
+                if said:
+                    console.print(f"      [dim]{rich_text(said)}[/]")
                 if f.remediation:
                     console.print(f"      → {labels['fix']}: {rich_text(f.remediation)}")
             if f.when:
