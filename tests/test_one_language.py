@@ -232,19 +232,20 @@ def _runs() -> Iterator[tuple[str, list[str]]]:
                         ],
                     )
         for page in sorted(SITE_PAGES.glob("*.html")):
-            yield (
-                f"site {page.stem} {lang}",
-                [
-                    "site",
-                    page,
-                    "--profile",
-                    EXAMPLES / "shenzhen-filing-only.yaml",
-                    "--lang",
-                    lang,
-                    "--as-of",
-                    AS_OF,
-                ],
-            )
+            site = [
+                "site",
+                page,
+                "--profile",
+                EXAMPLES / "shenzhen-filing-only.yaml",
+                "--lang",
+                lang,
+                "--as-of",
+                AS_OF,
+            ]
+            yield f"site {page.stem} {lang}", site
+        for fmt in ("markdown", "html", "junit"):  # the site report takes eligibility's formats
+            page = SITE_PAGES / "wrong-number.html"
+            yield f"site {fmt} {lang}", ["site", page, "-f", fmt, "--lang", lang, "--as-of", AS_OF]
         for rule in ("filing.domain_age", "licence.capital", "licence.social_insurance", "site.font_size"):
             yield f"rules show {rule} {lang}", ["rules", "show", rule, "--lang", lang]
         yield f"rules list {lang}", ["rules", "list", "--lang", lang]
