@@ -146,7 +146,7 @@ def batch(folder: Path, sizes: tuple[int, int, int], formats: list[str]) -> list
             if n == count:
                 rows.append(
                     Row(
-                        f"throughput.{fmt}",
+                        f"throughput.{fmt}.{n}",
                         f"throughput: {fmt}, {n:,} profiles, 2 jobs (profiles/s)",
                         n / seconds,
                         FORMATS[fmt],
