@@ -19,10 +19,9 @@ from typing import Annotated, Any, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
-from icpcheck.choices import CheckType, Format, Lang, default_lang
+from icpcheck.choices import MAX_PATTERN, CheckType, Format, Lang, default_lang
 from icpcheck.errors import UsageError
 from icpcheck.findings import FailOn
-from icpcheck.profile.model import MAX_PATTERN
 
 Pattern = Annotated[str, Field(max_length=MAX_PATTERN)]
 

@@ -9,9 +9,10 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from icpcheck.choices import MAX_PATTERN
 from icpcheck.errors import UsageError
 from icpcheck.findings import FailOn, Finding, Result, Severity, Status
-from icpcheck.profile.model import MAX_PATTERN, Waiver
+from icpcheck.profile.model import Waiver
 
 if TYPE_CHECKING:
     from icpcheck.engine.loader import RuleSet

@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
-from icpcheck.choices import EntityType
+from icpcheck.choices import MAX_PATTERN, EntityType
 
 
 def _scalar_to_str(value: Any) -> Any:
@@ -192,7 +192,6 @@ class Service(_Model):
     homepage: Homepage | None = None
 
 
-MAX_PATTERN = 200  # rule IDs are under 60 characters; a huge glob would cost seconds and memory to match
 
 
 class Waiver(_Model):
