@@ -29,11 +29,11 @@ EntityType = Literal[
 ]
 
 # Output formats. Each command offers those it can write; a name means the same output everywhere.
-SimpleFormat = Literal["text", "json"]  # classify, timeline, site, domain, sources
+SimpleFormat = Literal["text", "json"]  # classify, timeline, domain, sources
 ListFormat = Literal[SimpleFormat, "markdown"]  # rules list, rules coverage
 ObligationFormat = Literal[ListFormat, "ics"]
 MaterialsFormat = Literal[ListFormat, "csv", "xlsx"]
-ReportFormat = Literal[ListFormat, "sarif", "junit", "github", "html"]  # the writers of report.writers
+ReportFormat = Literal[ListFormat, "sarif", "junit", "github", "html"]  # eligibility, site (report.writers)
 TableFormat = Literal[SimpleFormat, "table"]  # provinces; table: the former name of its text output
 Format = Literal[ReportFormat, ObligationFormat, MaterialsFormat, TableFormat]  # any command's
 
