@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import typing
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -27,11 +28,25 @@ def test_each_command_offers_the_formats_of_the_registry() -> None:
     from icpcheck.cli.domain import domain
     from icpcheck.cli.eligibility import eligibility
     from icpcheck.cli.obligations import obligations
+    from icpcheck.cli.plan import classify, timeline
     from icpcheck.cli.site import site_command
 
     assert _formats(eligibility) == _formats(site_command) == set(FORMATS)  # findings reports
     assert _formats(domain) == set(COMMAND_FORMATS["domain"])
     assert _formats(obligations) == set(COMMAND_FORMATS["obligations"])
+    assert _formats(classify) == set(COMMAND_FORMATS["classify"])
+    assert _formats(timeline) == set(COMMAND_FORMATS["timeline"])
+
+
+def test_a_file_name_reaches_no_terminal_raw(cli: CLI, tmp_path: Path) -> None:
+    """classify and timeline name the profile: through the registry their text is made printable."""
+    profile = tmp_path / "client\x1b[31m.yaml"
+    profile.write_text(
+        (EXAMPLES / "beijing-licence-eligible.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    for run in (("classify", profile), ("timeline", "--profile", profile, "--start", "2026-11-22")):
+        code, out, _ = cli(*run, "--lang", "en")
+        assert code == 0 and "\x1b" not in out and "client\\x1b[31m.yaml" in out
 
 
 @pytest.mark.parametrize("fmt", sorted(FORMATS))

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from icpcheck.choices import Kind, Lang, SimpleFormat
 from icpcheck.cli.app import AsOfOption, RulesOption, app, parse_date, settings_for
 
+if TYPE_CHECKING:
+    from icpcheck.config import Settings
+    from icpcheck.engine import RuleSet
+
 LangOpt = Annotated[Lang | None, typer.Option("--lang", help="Language (default: locale, else zh).")]
 FormatOpt = Annotated[
     SimpleFormat | None, typer.Option("--format", "-f", help="Output format [default: text].")
 ]
-_MARK = {"needed": "✔", "not_needed": "–", "undecided": "?"}
 
 
 @app.command()
@@ -26,46 +29,18 @@ def classify(
     rules: RulesOption = None,
 ) -> None:
     """Explain what the service needs: filing only or licence, news licence, pre-approvals, other filings."""
-    import json
-
     from icpcheck.classify import classify as run_classify
     from icpcheck.engine import load_ruleset
     from icpcheck.profile import load_profile
-    from icpcheck.textsafe import printable
-    from icpcheck.words import LABELS
 
     settings = settings_for(SimpleFormat, format=format_, as_of=parse_date(as_of), lang=lang, rules=rules)
     loaded = load_profile(profile)
     language = settings.lang
-    conclusions = run_classify(loaded.profile, load_ruleset(settings.rules), settings.as_of, language)
-    if settings.format == "json":
-        typer.echo(
-            json.dumps(
-                {"profile": str(profile), "conclusions": [c.to_dict() for c in conclusions]},
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
-        return
+    ruleset = load_ruleset(settings.rules)
+    conclusions = run_classify(loaded.profile, ruleset, settings.as_of, language)
     service = loaded.profile.service
-    subtypes = ", ".join(service.b25_subtypes or []) if service else ""
-    typer.echo(printable(f"{profile}" + (f" · B25: {subtypes}" if subtypes else "")))
-    w = LABELS[language]
-    for c in conclusions:
-        typer.echo(
-            printable(
-                f"  {_MARK[c.verdict]} {c.title} [{w[c.verdict]}]\n      {c.explanation}"
-                + f"\n      {w['source']}: {c.source}"
-                + (f"\n      ({w['unverified']}: {c.unverified})" if c.unverified else "")
-            )
-        )
-        for note in c.notes:
-            typer.echo(
-                printable(
-                    f"      • {note.text}\n        {w['source']}: {note.source}"
-                    + (f"\n        ({w['unverified']}: {note.unverified})" if note.unverified else "")
-                )
-            )
+    subtypes = list(service.b25_subtypes or []) if service else []
+    _write("classify", settings, ruleset, (str(profile), subtypes, conclusions))
 
 
 @app.command()
@@ -92,12 +67,11 @@ def timeline(
     rules: RulesOption = None,
 ) -> None:
     """A dated plan in Chinese working days (holidays and make-up working days included)."""
-    import json
 
     from icpcheck.engine import load_ruleset
     from icpcheck.errors import UsageError
     from icpcheck.provinces import resolve_province
-    from icpcheck.timeline import plan, render_text
+    from icpcheck.timeline import plan
 
     settings = settings_for(SimpleFormat, format=format_, province=province, lang=lang, rules=rules)
     language = settings.lang
@@ -118,7 +92,13 @@ def timeline(
         missing = "--type" if kind is None else "--province"
         raise UsageError(f"timeline: give {missing} or a --profile that has it (company.province)")
     result = plan(kind, resolve_province(where), day, language, ruleset)
-    if settings.format == "json":
-        typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
-        return
-    typer.echo(render_text(result, language, origin=str(profile) if profile else ""), nl=False)
+    _write("timeline", settings, ruleset, (result, str(profile) if profile else ""))
+
+
+def _write(command: str, settings: Settings, ruleset: RuleSet, item: object) -> None:
+    """One report through the writer registry (report.writers): the command's formats, made printable."""
+    from icpcheck.report.writers import WriterContext, make_command_writer
+
+    context = WriterContext(settings.as_of, settings.lang, ruleset)
+    writer = make_command_writer(command, settings.format or "text", context)
+    typer.echo(writer.begin() + writer.add(item) + writer.end(), nl=False)

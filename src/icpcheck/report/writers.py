@@ -45,6 +45,14 @@ COMMAND_FORMATS: dict[str, dict[str, str]] = {
         "markdown": "icpcheck.report.obligations:MarkdownWriter",
         "ics": "icpcheck.report.obligations:IcsWriter",
     },
+    "classify": {
+        "text": "icpcheck.report.plan:ClassifyTextWriter",
+        "json": "icpcheck.report.plan:ClassifyJsonWriter",
+    },
+    "timeline": {
+        "text": "icpcheck.report.plan:TimelineTextWriter",
+        "json": "icpcheck.report.plan:TimelineJsonWriter",
+    },
 }
 
 
