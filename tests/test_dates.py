@@ -261,3 +261,20 @@ def test_the_verdict_says_from_when(
     # the gaps example has gaps that need more than time: no date
     _, out, _ = cli("eligibility", GAPS, "--as-of", "2026-11-22", "-f", "json")
     assert all(r["eligible_from"] is None for r in json.loads(out)["results"])
+
+
+def test_domain_command_dates_from_whois(cli: CLI, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The whois dates of the CNNIC sample (registered 2003-03-17, expires 2023-03-17) decide the dates."""
+    from whois_server import SAMPLES, whois_server
+
+    if not SAMPLES.exists():
+        pytest.skip("../shared/whois-samples is not beside the repo")
+    monkeypatch.setenv("ICPCHECK_CACHE_DIR", str(tmp_path / "cache"))
+    with whois_server(silence=60.0) as srv:
+        monkeypatch.setenv("ICPCHECK_WHOIS_SERVER", f"127.0.0.1:{srv.server_address[1]}")
+        young = cli("domain", "google.cn", "--as-of", "2003-04-01", "--lang", "en", "--timeout", "30")[1]
+        _, out, _ = cli("domain", "google.cn", "--as-of", "2022-09-01", "-f", "json", "--timeout", "30")
+    assert "⏱ domain registered 2003-03-17: you can file from 2003-06-17" in young
+    findings = {f["rule"]: f for f in json.loads(out)["domains"][0]["findings"]}
+    assert findings["filing.domain_not_expired"]["deadline"] == "2023-03-16"
+    assert findings["licence.domain_validity_6m"]["deadline"] == "2022-09-17"

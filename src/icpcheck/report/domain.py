@@ -38,6 +38,8 @@ class DomainTextWriter:
             lines.append(f"  {_MARK.get(f['status'], '·')} {f['rule']}: {f['message']}")
             if f["status"] in ("fail", "unknown"):
                 lines.append(f"      → {f['remediation']}")
+            if f.get("when"):  # the date to act on: from when it passes, or until when it holds
+                lines.append(f"      ⏱ {f['when']}")
         return "".join(line + "\n" for line in lines)
 
     def end(self) -> str:
