@@ -363,3 +363,39 @@ def test_html_tells_a_failed_warning_from_an_error(cli: CLI) -> None:
     assert row and row.groups() == ("fail warning", "未通过 (警告)")
     row = re.search(r'<tr><td class="([^"]*)">([^<]*)</td><td><code>licence\.capital</code>', out)
     assert row and row.groups() == ("fail", "未通过")
+
+
+def test_a_threshold_says_which_way_it_goes() -> None:
+    import datetime as dt
+
+    from icpcheck.words import detail
+
+    day = dt.date(2026, 8, 22)
+    assert detail("d.registered", day, dt.date(2026, 10, 8), "zh", "le") == (
+        "d.registered：要求 不晚于 2026-08-22，实际 2026-10-08"
+    )
+    assert (
+        detail("d.expires", day, day, "en", "gt") == "d.expires: expected after 2026-08-22, actual 2026-08-22"
+    )
+    assert (
+        detail("c.capital", 1_000_000, 300_000, "zh", "ge") == "c.capital：要求 至少 1,000,000，实际 300,000"
+    )
+    assert detail("c.capital", 10, 30, "en", "lt") == "c.capital: expected less than 10, actual 30"
+    assert detail("x", ["a", "b"], "a", "en", "not_in") == "x: expected not one of a, b, actual a"
+    assert detail("x", "a", "a", "en", "eq") == "x: expected a, actual a"  # equality needs no word
+
+
+def test_failing_thresholds_carry_their_relation_into_every_report(cli: CLI) -> None:
+    """The domain-age rule needs a registration date on or before as_of - 3 months, and the capital rule at
+    least 1,000,000: the report must not say "expected 2026-08-22" as if that day itself were required."""
+    profile = str(EXAMPLES / "beijing-licence-gaps.yaml")
+    _, out, _ = cli("eligibility", profile, "--type", "all", "--as-of", AS_OF, "--lang", "en")
+    assert "domains[0].registered: expected on or before 2026-08-22, actual 2026-10-08" in out
+    assert "company.paid_in_capital_cny: expected at least 1,000,000, actual 300,000" in out
+    _, out, _ = cli("eligibility", profile, "--type", "all", "--as-of", AS_OF, "-f", "json")
+    found = {f["rule"]: f for r in json.loads(out)["results"] for f in r["findings"]}
+    assert (
+        found["filing.domain_age"]["relation"] == "le"
+        and found["filing.domain_age"]["expected"] == "2026-08-22"
+    )
+    assert found["licence.capital"]["relation"] == "ge"

@@ -60,6 +60,7 @@ class Finding:
     field: str | None = None
     expected: Any = None
     actual: Any = None
+    relation: str | None = None  # how actual must stand to expected: gt, ge, lt, le, ne, eq, not_in, in
     line: int | None = None  # line of `field` in the profile file, for SARIF/GitHub annotations
     title: str = ""
     # Dates to act on, where only time changes the outcome (the profile's data otherwise as it is):

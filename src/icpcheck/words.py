@@ -240,14 +240,37 @@ def _key(key: Any, lang: str) -> str:
     return (known[0] if lang == "zh" else known[1]) if known else say(key, lang)
 
 
-def detail(field: str | None, expected: Any, actual: Any, lang: str) -> str:
-    """`field: expected X, actual Y` in words; an absent expectation is left out rather than said."""
+# How actual must stand to expected (Finding.relation), said before the expected value; dates read as
+# earlier/later. eq and in need no word.
+_RELATION = {
+    "zh": {"gt": "大于", "ge": "至少", "lt": "小于", "le": "至多", "ne": "不是", "not_in": "不是"},
+    "en": {
+        "gt": "more than",
+        "ge": "at least",
+        "lt": "less than",
+        "le": "at most",
+        "ne": "not",
+        "not_in": "not",
+    },
+}
+_DATE_RELATION = {
+    "zh": {"gt": "晚于", "ge": "不早于", "lt": "早于", "le": "不晚于"},
+    "en": {"gt": "after", "ge": "on or after", "lt": "before", "le": "on or before"},
+}
+
+
+def detail(field: str | None, expected: Any, actual: Any, lang: str, relation: str | None = None) -> str:
+    """`field: expected X, actual Y` in words (`expected at least X` where the rule compares by order or
+    negation); an absent expectation is left out rather than said."""
     if not field:
         return ""
     if expected is None and actual is None:
         return field
     w = LABELS[lang]
-    parts = [] if expected is None else [f"{w['expected']} {say(expected, lang, choice=True)}"]
+    words = (_DATE_RELATION if isinstance(expected, dt.date) else _RELATION)[lang]
+    how = words.get(relation or "") or _RELATION[lang].get(relation or "")
+    wanted = say(expected, lang, choice=True)
+    parts = [] if expected is None else [f"{w['expected']} {f'{how} {wanted}' if how else wanted}"]
     parts.append(f"{w['actual']} {say(actual, lang)}")
     return f"{field}{_COLON[lang]}" + ("，" if lang == "zh" else ", ").join(parts)
 

@@ -39,6 +39,9 @@ class Outcome:
     field: str | None = None
     expected: Any = None
     actual: Any = None
+    # how actual must stand to expected where that is an order or a negation (ge, lt, ne, …):
+    # "要求 2026-08-22" alone cannot say whether the date is a floor or a ceiling
+    relation: str | None = None
 
 
 @dataclass(slots=True)
@@ -246,6 +249,10 @@ GENERIC_OPERATORS: dict[str, Operator] = {
     "subset_of": lambda a, e: all(x in _as_list(e) for x in _as_list(a)),
 }
 UNARY = {"exists"}
+# The operators whose expected value alone does not say what is required, and what `not` makes of them (an
+# operator missing here is shown as "expected X": eq, in, contains, … read right as they are)
+RELATIONS = {op: op for op in ("gt", "ge", "lt", "le", "ne", "not_in")}
+_INVERSE = {"gt": "le", "ge": "lt", "lt": "ge", "le": "gt", "ne": "eq", "not_in": "in"}
 
 
 @cache
@@ -307,8 +314,8 @@ class Leaf(Node):
         try:
             ok = self.func(actual, expected)
         except TypeError:  # e.g. a number compared with a date: the data does not fit the rule
-            return Outcome(False, field, expected, actual)
-        return Outcome(ok, field, expected, actual)
+            return Outcome(False, field, expected, actual, RELATIONS.get(self.op))
+        return Outcome(ok, field, expected, actual, RELATIONS.get(self.op))
 
     def shift(self, ctx: Ctx, item: Any, prefix: str) -> dt.date | None:
         """A date compared with as_of ± months: the day the comparison turns."""
@@ -414,7 +421,10 @@ class Not(Node):
 
     def evaluate(self, ctx: Ctx, item: Any, prefix: str) -> Outcome:
         out = self.part.evaluate(ctx, item, prefix)
-        return Outcome(None if out.value is None else not out.value, out.field, out.expected, out.actual)
+        relation = _INVERSE.get(out.relation or "")
+        return Outcome(
+            None if out.value is None else not out.value, out.field, out.expected, out.actual, relation
+        )
 
     def shift(self, ctx: Ctx, item: Any, prefix: str) -> dt.date | None:
         return self.part.shift(ctx, item, prefix)
@@ -438,7 +448,9 @@ class UnknownIf(Node):
 
     def evaluate(self, ctx: Ctx, item: Any, prefix: str) -> Outcome:
         out = self.part.evaluate(ctx, item, prefix)
-        return Outcome(False if out.value is False else None, out.field, out.expected, out.actual)
+        return Outcome(
+            False if out.value is False else None, out.field, out.expected, out.actual, out.relation
+        )
 
     def shift(self, ctx: Ctx, item: Any, prefix: str) -> dt.date | None:
         return self.part.shift(ctx, item, prefix)

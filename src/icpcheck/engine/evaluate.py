@@ -120,6 +120,7 @@ def _evaluate_rule(rule: Rule, ctx: Ctx, ruleset: RuleSet, lang: str) -> Finding
     assert rule.check is not None, rule.id  # filing and licence rules always have one (RuleSpec)
     out = rule.check.evaluate(ctx, ctx.root, "")
     finding.field, finding.expected, finding.actual = out.field, out.expected, out.actual
+    finding.relation = out.relation
     if out.value is None:
         return _unknown(finding, out.field, lang, spec.unknown)
     if out.value is False:

@@ -192,8 +192,6 @@ class Service(_Model):
     homepage: Homepage | None = None
 
 
-
-
 class Waiver(_Model):
     rule: Text = Field(min_length=1, max_length=MAX_PATTERN)
     reason: Text = Field(min_length=1)

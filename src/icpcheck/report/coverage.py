@@ -143,4 +143,3 @@ def coverage_markdown(ledger: Ledger, lang: str) -> str:
             )
         out.append("")
     return "\n".join(out)
-

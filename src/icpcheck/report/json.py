@@ -40,6 +40,7 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
         "sources": source_refs(source),
         "field": finding.field,
         "expected": _jsonable(finding.expected),
+        "relation": finding.relation,  # how actual stands to expected (ge, lt, ne, …); null: equal / one of
         "actual": _jsonable(finding.actual),
         "line": finding.line,
         "earliest": _jsonable(finding.earliest),  # a failing rule passes from this day, if only time passes

@@ -48,7 +48,7 @@ class JunitWriter:
                     failures += 1
                     lines = [
                         f.message,
-                        detail(f.field, f.expected, f.actual, lang),
+                        detail(f.field, f.expected, f.actual, lang, f.relation),
                         f"{w['fix']}: {f.remediation}" if f.remediation else "",
                         f"{w['source']}: {cite(f.source)}",
                         f"{w['when']}: {f.when}" if f.when else "",  # a date to act on

@@ -122,7 +122,7 @@ def _render_finding(out: _Styled, f: Finding, lang: str) -> None:
     out.line("  ", (icon, style), " ", (f.rule, "bold"), f" {printable(f.title)}", *sev)
     if f.status in (Status.FAIL, Status.UNKNOWN, Status.WAIVED) or f.severity is Severity.INFO:
         out.line(f"      {printable(f.message)}")
-        said = detail(f.field, f.expected, f.actual, lang)
+        said = detail(f.field, f.expected, f.actual, lang, f.relation)
         if said:
             out.line("      ", (printable(said), "dim"))
         if f.remediation:
