@@ -64,16 +64,16 @@ else := "unknown" if count(items) == 0
 
 else := all3(statuses)
 
-status["licence.entity_type"] := eq(get(company, "entity_type"), "company")
+checked["licence.entity_type"] := eq(get(company, "entity_type"), "company")
 
 # `exists`: absent → unknown, but an explicit null (or "") means "no filing" → fail
-status["licence.filing_first"] := "unknown" if get(filings, "icp_filing_number") == absent
+checked["licence.filing_first"] := "unknown" if get(filings, "icp_filing_number") == absent
 else := "fail" if get(filings, "icp_filing_number") in {null, ""}
 else := "pass"
 
 capital := get(company, trim_prefix(params["capital.field"], "company."))
 
-status["licence.capital"] := leaf(capital, capital >= params["capital.min_cny"])
+checked["licence.capital"] := leaf(capital, capital >= params["capital.min_cny"])
 
 wanted_months := array.slice(input.months, count(input.months) - params["social_insurance.months"], count(input.months))
 
@@ -89,7 +89,7 @@ month_statuses := [s |
 	s := leaf(v, v >= params["social_insurance.min_staff"])
 ]
 
-status["licence.social_insurance"] := "unknown" if missing(get(p, "social_insurance"))
+checked["licence.social_insurance"] := "unknown" if missing(get(p, "social_insurance"))
 else := all3(month_statuses)
 
 # where no source states the province's months, 3 consecutive months or a warning (a missing month warns)
@@ -98,7 +98,7 @@ local_months := array.slice(input.months, count(input.months) - params["social_i
 local_month_status(m) := "fail" if missing(insured_in(m))
 else := leaf(insured_in(m), insured_in(m) >= params["social_insurance.min_staff"])
 
-status["licence.social_insurance_local"] := "skip" if params["social_insurance.months_stated"]
+checked["licence.social_insurance_local"] := "skip" if params["social_insurance.months_stated"]
 else := "unknown" if missing(get(p, "social_insurance"))
 else := all3([local_month_status(m) | some m in local_months])
 
@@ -113,7 +113,7 @@ holder_status(h) := all3([
 	any3([leaf(h.kind, h.kind != "legal_person"), eq(get(h, "foreign_investment"), false)]),
 ])
 
-status["licence.domestic_ownership"] := each_status(shareholders, [holder_status(h) | some h in shareholders])
+checked["licence.domestic_ownership"] := each_status(shareholders, [holder_status(h) | some h in shareholders])
 
 scope := get(company, "business_scope")
 
@@ -131,7 +131,7 @@ affirmed(t) := regex.replace(
 	`(^|；|。|，|、|（|【)[^；]*?除外`, "$1",
 )
 
-status["licence.business_scope"] := leaf(scope, count([k | some k in params["business_scope.keywords"]; contains(affirmed(scope), affirmed(k))]) > 0)
+checked["licence.business_scope"] := leaf(scope, count([k | some k in params["business_scope.keywords"]; contains(affirmed(scope), affirmed(k))]) > 0)
 
 hosting_location := get(hosting, "location")
 
@@ -142,23 +142,23 @@ else := eq(hosting_location, "mainland")
 province_ok := "unknown" if missing(get(company, "province"))
 else := eq(get(hosting, "province"), get(company, "province"))
 
-status["licence.server_in_province"] := "skip" if not params["server.in_province_required"]
+checked["licence.server_in_province"] := "skip" if not params["server.in_province_required"]
 else := all3([location_ok, province_ok])
 
-status["licence.server_mainland"] := eq(hosting_location, "mainland")
+checked["licence.server_mainland"] := eq(hosting_location, "mainland")
 
 provider_licences := get(hosting, "provider_licences")
 
-status["licence.hosting_provider_idc"] := all3([
+checked["licence.hosting_provider_idc"] := all3([
 	leaf(provider_licences, count([l | some l in params["hosting.provider_licences"]; l in provider_licences]) > 0),
 	eq(get(hosting, "contract_signed"), true),
 ])
 
-status["licence.host_filed_locally"] := eq(get(hosting, "provider_filed_locally"), true)
+checked["licence.host_filed_locally"] := eq(get(hosting, "provider_filed_locally"), true)
 
 domains := get(p, "domains")
 
-status["licence.domain_validity_6m"] := each_status(domains, [s |
+checked["licence.domain_validity_6m"] := each_status(domains, [s |
 	some d in domains
 	e := get(d, "expires")
 	s := leaf(e, e >= input.validity_limit)
@@ -180,7 +180,7 @@ pre_approval := "unknown" if missing(content)
 else := "pass" if count(content) == 0
 else := all3([content_status(c) | some c in content])
 
-status["licence.pre_approval"] := pre_approval
+checked["licence.pre_approval"] := pre_approval
 
 subtypes := get(service, "b25_subtypes")
 
@@ -195,7 +195,7 @@ news_subtype(s) if {
 	not get(service, "search_scope") in params["news.search_exempt_scopes"]
 }
 
-status["licence.news_licence"] := "unknown" if missing(subtypes)
+checked["licence.news_licence"] := "unknown" if missing(subtypes)
 else := "skip" if count([s | some s in subtypes; news_subtype(s)]) == 0
 else := all3([
 	leaf(pre_approvals, "internet_news" in pre_approvals),
@@ -204,12 +204,12 @@ else := all3([
 
 news_valid_until := get(get(service, "pre_approvals_valid_until"), "internet_news")
 
-status["licence.no_financial"] := "skip" if not params["licence.financial_sites_refused"]
+checked["licence.no_financial"] := "skip" if not params["licence.financial_sites_refused"]
 else := leaf(content, count([c | some c in content; c in params["licence.financial_content"]]) == 0)
 
 flags := ["shows_filing_number", "shows_company_name", "shows_address", "shows_phone", "business_columns_match", "paid_registration_works"]
 
-status["licence.homepage_disclosure"] := "skip" if not params["licence.homepage_disclosure_required"]
+checked["licence.homepage_disclosure"] := "skip" if not params["licence.homepage_disclosure_required"]
 else := all3([eq(get(homepage, f), true) | some f in flags])
 
 staff := get(people, "key_staff")
@@ -307,29 +307,34 @@ staff_status(s) := all3([
 	]),
 ])
 
-status["licence.key_personnel"] := all3([
+checked["licence.key_personnel"] := all3([
 	each_status(staff, [staff_status(s) | some s in staff]),
 	unique_status,
 	leaf(staff, count([r | some r in params["key_personnel.required_roles"]; not r in roles]) == 0),
 	count_status,
 ])
 
-status["licence.clean_record"] := eq(get(company, "violations_last_3_years"), false)
+checked["licence.clean_record"] := eq(get(company, "violations_last_3_years"), false)
 
 licence_number := get(filings, "icp_licence_number")
 
-status["licence.licence_number_format"] := "skip" if missing(licence_number)
+checked["licence.licence_number_format"] := "skip" if missing(licence_number)
 else := "skip" if licence_number == ""
 else := leaf(licence_number, regex.match(`^(?:[\x{4e00}-\x{9fff}]ICP证\d{6}号|[\x{4e00}-\x{9fff}]B2-\d{8}|B[12]-\d{8})$`, licence_number))
 
-status["licence.holder_name_matches"] := "skip" if missing(licence_number)
+checked["licence.holder_name_matches"] := "skip" if missing(licence_number)
 else := "skip" if licence_number == ""
 else := eq(get(filings, "icp_licence_holder"), company.name)
 
 activities := get(service, "activities")
 
-status["licence.no_false_publicity"] := "skip" if get(company, "province") != "beijing"
+checked["licence.no_false_publicity"] := "skip" if get(company, "province") != "beijing"
 else := leaf(activities, count([a | some a in activities; a in ["franchise_recruitment", "investment_returns"]]) == 0)
+
+# licence.entity_type settles the type (rules/licence.yaml `settles: true`): failing, it is the only status
+status := {"licence.entity_type": "fail"} if checked["licence.entity_type"] == "fail"
+
+else := checked
 
 warnings := {"licence.server_in_province", "licence.social_insurance_local"}
 

@@ -77,6 +77,7 @@ class Result:
     type: str
     province: str | None
     findings: list[Finding] = field(default_factory=list)
+    settled: bool = False  # a `settles` rule failed: its findings alone are the answer for this type
 
     @property
     def verdict(self) -> Verdict:

@@ -148,7 +148,7 @@ def _evaluate_path(path: Path, ruleset: RuleSet, options: Options) -> ProfileOut
     for finding in extra:
         finding.line = loaded.line_of(finding.field or "")
         target = _result_for(finding.rule, by_type, results)
-        if target is not None:
+        if target is not None and not target.settled:
             target.findings.append(finding)
     waivers = profile.waivers
     if waivers:
@@ -230,4 +230,5 @@ def _checklists(
             r.type, r.province, entity, ruleset, profile=profile, as_of=options.as_of, lang=options.lang
         )
         for r in results
+        if not r.settled  # no materials for a type the subject cannot apply for
     }

@@ -37,9 +37,10 @@ def materials(
     """List exactly which documents to prepare, with form notes and sources."""
     from icpcheck.engine import load_ruleset
     from icpcheck.errors import UsageError
-    from icpcheck.materials import tailor
+    from icpcheck.materials import cannot_apply, tailor
     from icpcheck.outfile import open_output
     from icpcheck.report import checklist as render
+    from icpcheck.sources import cite
 
     settings = settings_for(
         MaterialsFormat,
@@ -59,11 +60,19 @@ def materials(
     key = settings.province or (company.province if company else None)
     kind = entity or (company.entity_type if company and company.entity_type else "company")
     language, when = settings.lang, settings.as_of
+    ruleset = load_ruleset(settings.rules)
+    refused = cannot_apply(type_, kind, ruleset, when, language)
+    if refused is not None:
+        given = f"--entity {kind}" if entity else f"{profile}: company.entity_type {kind}"
+        raise UsageError(
+            f"--type {type_} with {given}: {refused.message} — {refused.remediation} "
+            f"(source: {cite(refused.source)})"
+        )
     checklist = tailor(
         type_,
         key,
         kind,
-        load_ruleset(settings.rules),
+        ruleset,
         profile=loaded.profile if loaded else None,
         as_of=when,
         lang=language,

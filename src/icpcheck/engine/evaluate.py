@@ -53,7 +53,18 @@ def evaluate(
         if loaded is not None and loaded.placeholders and (select is None or select(PLACEHOLDER_RULE)):
             findings += placeholder_findings(loaded, ruleset, lang)
         results.append(Result(label, kind, province, findings))
+    settle(results, ruleset)
     return results
+
+
+def settle(results: list[Result], ruleset: RuleSet) -> None:
+    """A type whose `settles` rule fails is answered by that finding alone, the other findings dropped: an
+    individual is told that only a company can hold the licence, not asked for a company's capital."""
+    settling = {r.id for r in ruleset.rules if r.spec.settles}
+    for result in results:
+        decisive = [f for f in result.findings if f.rule in settling and f.status is Status.FAIL]
+        if decisive:
+            result.findings, result.settled = decisive, True
 
 
 PLACEHOLDER_RULE = "profile.placeholder"

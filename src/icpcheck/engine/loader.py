@@ -80,6 +80,9 @@ class RuleSpec(StrictModel):
     dates: RuleDates | None = None  # wording of the dates to act on (else a general sentence)
     tags: list[str] = Field(default_factory=list)  # to select by: --only tag:whois
     aliases: list[str] = Field(default_factory=list)  # former IDs: --skip/--only and waivers still name it
+    # Failing, it decides the type alone: the type's other findings are not reported (an individual is told
+    # that only a company can hold the licence, not asked for a company's capital and staff).
+    settles: bool = False
 
     @model_validator(mode="after")
     def _tags_and_aliases(self) -> RuleSpec:
@@ -97,8 +100,10 @@ class RuleSpec(StrictModel):
             raise ValueError(f"a {self.type} rule {'needs' if self.check is None else 'has no'} 'check'")
         if (self.check is None) != (self.produced_by is not None):
             raise ValueError("a rule has either a 'check' or 'produced_by' (the stage that makes it)")
-        if self.check is None and (self.applies or self.province_switch or self.unknown):
-            raise ValueError("'applies', 'province_switch' and 'unknown' belong to rules with a 'check'")
+        if self.check is None and (self.applies or self.province_switch or self.unknown or self.settles):
+            raise ValueError(
+                "'applies', 'province_switch', 'unknown' and 'settles' belong to rules with a 'check'"
+            )
         return self
 
 
