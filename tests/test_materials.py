@@ -192,7 +192,7 @@ def test_provinces_table_and_json(cli: CLI) -> None:
     for row in rows:
         assert row["authority"].endswith("通信管理局")
         assert row.get("authority_source") or row.get("authority_verified") is False
-    code, out, _ = cli("provinces")
+    code, out, _ = cli("provinces", "--lang", "en")
     assert code == 0 and "31 provinces" in out and "010-63310094" in out
 
 

@@ -99,7 +99,7 @@ def test_2017_values_stay_as_history(cli: CLI) -> None:
 
 
 def test_provinces_text_shows_requirements_with_dates_and_sources(cli: CLI) -> None:
-    code, out, _ = cli("provinces", "--as-of", TODAY.isoformat())
+    code, out, _ = cli("provinces", "--as-of", TODAY.isoformat(), "--lang", "en")
     assert code == 0 and "31 provinces" in out and "010-63310094" in out
     assert "[since 2025-12-31] huaweicloud/huaweicloud-skills" in out
     assert "[consulted 2026-11-23] zhangkai263/cn (JD Cloud docs)" in out
@@ -121,7 +121,7 @@ def test_provinces_text_shows_requirements_with_dates_and_sources(cli: CLI) -> N
     ],
 )
 def test_one_province_in_full_shows_its_disagreements(cli: CLI, province: str, expected: list[str]) -> None:
-    code, out, _ = cli("provinces", province, "--as-of", TODAY.isoformat())
+    code, out, _ = cli("provinces", province, "--as-of", TODAY.isoformat(), "--lang", "en")
     assert code == 0
     for text in expected:
         assert text in out, text

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from icpcheck.choices import TableFormat
-from icpcheck.cli.app import AsOfOption, RulesOption, app, parse_date, settings_for
+from icpcheck.cli.app import AsOfOption, LangOption, RulesOption, app, parse_date, settings_for
 
 if TYPE_CHECKING:
     from icpcheck.engine.loader import RuleSet
@@ -19,6 +19,68 @@ if TYPE_CHECKING:
 
 # Parameters shown with the review times rather than among the local parameters.
 _REVIEW = ("filing.review_working_days", "licence.review_days", "licence.review_unit", "licence.review_note")
+
+# The words of the text output; the references' own words (requirements, notes, decisions) stay as written.
+LABELS = {
+    "zh": {
+        "lang": "zh",
+        "filing": "备案",
+        "licence": "许可证",
+        "count": "{n} 个省级地区，评估日期 {day}（单个省份详情：icpcheck provinces 省份）",
+        "legend": "[未核实]：没有来源明确说明，原因见各行或单个省份详情",
+        "unverified": "未核实",
+        "source": "来源",
+        "since": "自",
+        "consulted": "查阅于",
+        "review": "备案审核 ≤ {filing} 个工作日（通常 {typical}）；许可证审批 ≤ {licence} {unit}",
+        "working": "个工作日",
+        "calendar": "日",
+        "days": "天",
+        "none": "未找到本地要求",
+        "as_of": "评估日期",
+        "authority": "管局",
+        "phones": "电话",
+        "review_head": "审核时限",
+        "current_head": "现行本地要求",
+        "history_head": "历史（已被上述资料取代）",
+        "params_head": "规则使用的参数（本省或有争议）",
+        "national": "全国",
+        "disagreement": "分歧",
+        "decision": "决定",
+        "per": "据",
+        "entries": "{n} 项",
+    },
+    "en": {
+        "lang": "en",
+        "filing": "filing",
+        "licence": "licence",
+        "count": "{n} provinces, as of {day} (one in full: icpcheck provinces PROVINCE)",
+        "legend": "[unverified]: no source states it; the reason is on the line or in the province in full",
+        "unverified": "unverified",
+        "source": "source",
+        "since": "since",
+        "consulted": "consulted",
+        "review": (
+            "filing review ≤ {filing} working days (typical: {typical}); licence decision ≤ {licence} {unit}"
+        ),
+        "working": "working days",
+        "calendar": "days",
+        "days": "days",
+        "none": "no local requirements found",
+        "as_of": "as of",
+        "authority": "authority",
+        "phones": "phones",
+        "review_head": "review times",
+        "current_head": "local requirements in force",
+        "history_head": "history (superseded by the references above)",
+        "params_head": "parameters the rules use (this province, or disputed)",
+        "national": "national",
+        "disagreement": "disagreement",
+        "decision": "decision",
+        "per": "per",
+        "entries": "{n} entries",
+    },
+}
 
 
 @app.command()
@@ -31,38 +93,46 @@ def provinces(
     ] = None,
     as_of: AsOfOption = None,
     rules: RulesOption = None,
+    lang: LangOption = None,
 ) -> None:
-    """The 31 mainland provinces: 管局, review times and local requirements with their dates and sources."""
+    """The 31 mainland provinces: 管局, review times and local requirements with their dates and sources;
+    what no source confirms is marked unverified, with the reason."""
     import json
 
     from icpcheck.engine import load_ruleset
     from icpcheck.provinces import province_table
     from icpcheck.sources import cite
 
-    settings = settings_for(TableFormat, format=format_, as_of=parse_date(as_of), rules=rules)
-    day = settings.as_of
+    settings = settings_for(TableFormat, format=format_, as_of=parse_date(as_of), rules=rules, lang=lang)
+    day, language = settings.as_of, settings.lang
     ruleset = load_ruleset(settings.rules)
     table = province_table(settings.rules)
     chosen = [table.resolve(province)] if province else list(table.provinces.values())
-    rows = [_row(p, ruleset, day, full=province is not None) for p in chosen]
+    rows = [_row(p, ruleset, day, language, full=province is not None) for p in chosen]
     # sources name seeds ("seed 000 (…)"): cite() gives each its title in every format
     if settings.format == "json":
         typer.echo(cite(json.dumps(rows[0] if province else rows, ensure_ascii=False, indent=2, default=str)))
         return
+    labels = LABELS[language]
     if province:
-        typer.echo(cite(_full_text(rows[0], day)))
+        typer.echo(cite(_full_text(rows[0], day, labels)))
         return
-    typer.echo(f"{len(rows)} provinces, as of {day.isoformat()} (one in full: icpcheck provinces PROVINCE)")
+    typer.echo(labels["count"].format(n=len(rows), day=day.isoformat()))
+    if any(_unverified(row) for row in rows):
+        typer.echo(labels["legend"])
     for row in rows:
-        typer.echo(cite(_summary_text(row)))
+        typer.echo(cite(_summary_text(row, labels)))
 
 
-def _row(prov: Province, ruleset: RuleSet, day: dt.date, *, full: bool) -> dict[str, Any]:
+def _row(prov: Province, ruleset: RuleSet, day: dt.date, lang: str, *, full: bool) -> dict[str, Any]:
     from icpcheck.provinces import requirements_at
 
     current, history = requirements_at(prov, day)
     params = ruleset.params_for(prov.key, day)
     extra = {k: v for k, v in prov.extra.items() if k not in {"requirements", "local_requirements"}}
+    for key, value in extra.items():  # reasons are written in both languages: the one asked for
+        if key.endswith("_reason") and isinstance(value, dict):
+            extra[key] = value.get(lang) or value.get("en")
     row: dict[str, Any] = {
         "key": prov.key,
         "zh": prov.zh,
@@ -99,95 +169,119 @@ def _param(
         "values": [d.model_dump(mode="json") for d in spec.values or []],
         "disagreements": [a.model_dump(mode="json") for a in spec.disagreements],
         "decision": spec.decision,
-    }
+    } | ({} if spec.verified else {"verified": False, "reason": spec.reason})
 
 
-def _show(value: Any) -> str:
+def _show(value: Any, labels: dict[str, str]) -> str:
     from icpcheck.engine.loader import format_text
 
     if isinstance(value, list) and len(value) > 12:
-        return f"{len(value)} entries"
-    return format_text("{v}", {"v": value}, "zh") if value is not None else "—"
+        return labels["entries"].format(n=len(value))
+    return format_text("{v}", {"v": value}, labels["lang"]) if value is not None else "—"
 
 
-def _review_line(row: dict[str, Any]) -> str:
+def _unverified(row: dict[str, Any]) -> bool:
+    return row.get("authority_verified") is False or row.get("local_requirements_verified") is False
+
+
+def _mark(labels: dict[str, str], reason: str | None = None) -> str:
+    return f" [{labels['unverified']}" + (f": {reason}]" if reason else "]")
+
+
+def _review_line(row: dict[str, Any], labels: dict[str, str]) -> str:
     review = row["review"]
     filing, licence = review["filing.review_working_days"], review["licence.review_days"]
-    unit = {"working": "working days", "calendar": "days"}.get(str(review["licence.review_unit"]["value"]))
-    typical = row.get("filing_review_estimate", "?")
-    return (
-        f"filing review ≤ {filing['value']} working days (typical: {typical}); "
-        f"licence decision ≤ {licence['value']} {unit or ''}"
+    unit = str(review["licence.review_unit"]["value"])
+    typical = str(row.get("filing_review_estimate", "?")).replace(" 天", " " + labels["days"])  # "4 - 11 天"
+    return labels["review"].format(
+        filing=filing["value"], typical=typical, licence=licence["value"], unit=labels.get(unit, "")
     )
 
 
-def _requirement_lines(entries: list[dict[str, Any]], indent: str) -> list[str]:
+def _requirement_lines(entries: list[dict[str, Any]], indent: str, labels: dict[str, str]) -> list[str]:
     lines = []
     for entry in entries:
-        dated = "consulted" if entry["dated"] == "consulted" else "since"
+        dated = labels["consulted"] if entry["dated"] == "consulted" else labels["since"]
         lines.append(f"{indent}[{dated} {entry['since']}] {entry['source']}")
         lines.extend(f"{indent}  - {item}" for item in entry["items"])
     return lines
 
 
-def _authority(row: dict[str, Any]) -> str:
+def _authority(row: dict[str, Any], labels: dict[str, str]) -> str:
     if row.get("authority_source"):
-        return f"{row['authority']} (source: {row['authority_source']})"
-    return f"{row['authority']} (unverified: {row.get('authority_reason', 'no source names it')})"
+        return f"{row['authority']} ({labels['source']}: {row['authority_source']})"
+    return f"{row['authority']}{_mark(labels, row.get('authority_reason'))}"
 
 
-def _summary_text(row: dict[str, Any]) -> str:
-    phones = ", ".join(f"{k}: {v}" for k, v in (row.get("phones") or {}).items())
-    head = f"\n{row['key']}  {row['zh']} ({row['abbr']})  {row['authority']}"
-    lines = [head + (f"  ☎ {phones}" if phones else ""), "  " + _review_line(row)]
+def _no_requirements(row: dict[str, Any], labels: dict[str, str]) -> str:
+    if row.get("local_requirements_verified") is False:
+        return labels["none"] + _mark(labels, row.get("local_requirements_reason"))
+    return labels["none"]
+
+
+def _phones(row: dict[str, Any], labels: dict[str, str]) -> str:
+    return ", ".join(f"{labels.get(k, k)}: {v}" for k, v in (row.get("phones") or {}).items())
+
+
+def _summary_text(row: dict[str, Any], labels: dict[str, str]) -> str:
+    phones = _phones(row, labels)
+    authority = row["authority"] + ("" if row.get("authority_verified") is not False else _mark(labels))
+    head = f"\n{row['key']}  {row['zh']} ({row['abbr']})  {authority}"
+    lines = [head + (f"  ☎ {phones}" if phones else ""), "  " + _review_line(row, labels)]
     if row["local_requirements"]:
-        lines += _requirement_lines(row["local_requirements"], "  ")
+        lines += _requirement_lines(row["local_requirements"], "  ", labels)
     else:
-        lines.append(f"  no local requirements found: {row.get('local_requirements_reason', '')}")
+        lines.append("  " + _no_requirements(row, labels))
     return "\n".join(lines)
 
 
-def _full_text(row: dict[str, Any], day: dt.date) -> str:
+def _full_text(row: dict[str, Any], day: dt.date, labels: dict[str, str]) -> str:
     lines = [
-        f"{row['key']} · {row['full_name']} ({row['zh']}, {row['abbr']}) · as of {day.isoformat()}",
-        f"authority: {_authority(row)}",
+        f"{row['key']} · {row['full_name']} ({row['zh']}, {row['abbr']}) · "
+        f"{labels['as_of']} {day.isoformat()}",
+        f"{labels['authority']}: {_authority(row, labels)}",
     ]
     if row.get("phones"):
-        phones = ", ".join(f"{k}: {v}" for k, v in row["phones"].items())
-        lines.append(f"phones: {phones} (source: {row.get('phones_source', '')})")
-    lines.append("\nreview times")
-    lines.append("  " + _review_line(row))
+        phones = _phones(row, labels)
+        lines.append(f"{labels['phones']}: {phones} ({labels['source']}: {row.get('phones_source', '')})")
+    lines.append(f"\n{labels['review_head']}")
+    lines.append("  " + _review_line(row, labels))
     for item in row["review"].values():
         if item["value"] is not None:
-            lines += _param_lines(item)
-    lines.append("\nlocal requirements in force")
+            lines += _param_lines(item, labels)
+    lines.append(f"\n{labels['current_head']}")
     if row["local_requirements"]:
-        lines += _requirement_lines(row["local_requirements"], "  ")
+        lines += _requirement_lines(row["local_requirements"], "  ", labels)
     else:
-        lines.append(f"  none found: {row.get('local_requirements_reason', '')}")
+        lines.append("  " + _no_requirements(row, labels))
     if row["history"]:
-        lines.append("\nhistory (superseded by the references above)")
-        lines += _requirement_lines(row["history"], "  ")
-    lines.append("\nparameters the rules use (this province, or disputed)")
+        lines.append(f"\n{labels['history_head']}")
+        lines += _requirement_lines(row["history"], "  ", labels)
+    lines.append(f"\n{labels['params_head']}")
     for item in row["parameters"]:
-        lines += _param_lines(item)
+        lines += _param_lines(item, labels)
     for dispute in row.get("disagreements") or []:
-        lines.append(f"\ndisagreement: {dispute['topic']}")
+        lines.append(f"\n{labels['disagreement']}: {dispute['topic']}")
         lines.extend(f"  - {s['value']} ({s['source']})" for s in dispute["says"])
-        lines.append(f"  decision: {dispute['decision']}")
+        lines.append(f"  {labels['decision']}: {dispute['decision']}")
     return "\n".join(lines)
 
 
-def _param_lines(item: dict[str, Any]) -> list[str]:
-    lines = [f"  {item['name']} = {_show(item['value'])} [{item['scope']}]"]
-    lines.append(f"      source: {item['source']}")
+def _param_lines(item: dict[str, Any], labels: dict[str, str]) -> list[str]:
+    scope = labels["national"] if item["scope"] == "national" else item["scope"]
+    mark = _mark(labels, item.get("reason")) if item.get("verified") is False else ""
+    lines = [f"  {item['name']} = {_show(item['value'], labels)} [{scope}]{mark}"]
+    lines.append(f"      {labels['source']}: {item['source']}")
     for dated in item["values"]:
-        how = "consulted" if dated.get("dated") == "consulted" else "since"
+        how = labels["consulted"] if dated.get("dated") == "consulted" else labels["since"]
         note = f" — {dated['note']}" if dated.get("note") else ""
-        lines.append(f"      {how} {dated['since']}: {_show(dated['value'])}{note}")
+        lines.append(f"      {how} {dated['since']}: {_show(dated['value'], labels)}{note}")
     for alt in item["disagreements"]:
         note = f" — {alt['note']}" if alt.get("note") else ""
-        lines.append(f"      disagreement ({alt['date']}): {_show(alt['value'])} per {alt['source']}{note}")
+        lines.append(
+            f"      {labels['disagreement']} ({alt['date']}): {_show(alt['value'], labels)} "
+            f"{labels['per']} {alt['source']}{note}"
+        )
     if item["decision"]:
-        lines.append(f"      decision: {item['decision']}")
+        lines.append(f"      {labels['decision']}: {item['decision']}")
     return lines
