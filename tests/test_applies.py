@@ -130,3 +130,139 @@ def test_provinces_json_gives_the_reason_in_the_language_asked(cli: CLI) -> None
     assert rows["en"]["authority_verified"] is False
     assert rows["en"]["authority_reason"].startswith("the official")
     assert rows["zh"]["authority_reason"].startswith("按官方命名方式")
+
+
+# --- --type auto: the types classify says the service needs, per profile, said in every format -------------
+
+AUTO = ("--as-of", AS_OF.isoformat(), "--lang", "en")
+
+
+def _blog(**service: Any) -> dict[str, Any]:
+    import yaml
+
+    data: dict[str, Any] = yaml.safe_load(BLOG.read_text(encoding="utf-8"))
+    data["service"].update(service)
+    return data
+
+
+def _choices(out: str) -> dict[str, dict[str, str]]:
+    """{profile: {type: reason}} of the evaluated types, and the left-out ones under "-"."""
+    doc = json.loads(out)
+    seen: dict[str, dict[str, str]] = {}
+    for r in doc["results"]:
+        seen.setdefault(r["profile"], {})[r["type"]] = r["evaluated_because"]
+    for r in doc["not_evaluated"]:
+        seen.setdefault(r["profile"], {})["-" + r["type"]] = r["reason"]
+    return seen
+
+
+def test_auto_checks_an_individuals_blog_for_the_filing_only(cli: CLI) -> None:
+    code, out, _ = cli("eligibility", BLOG, "--type", "auto", "-f", "json", *AUTO)
+    [choices] = _choices(out).values()
+    assert code == 0 and set(choices) == {"filing", "-licence"}
+    assert choices["filing"] == "needed: The site or app is served from mainland China"
+    assert choices["-licence"].startswith("not needed (Whether users pay")
+    assert "licence.entity_type" not in out and "registered_capital" not in out
+
+
+def test_auto_checks_a_commercial_individual_for_the_licence_in_one_finding(
+    cli: CLI, write_profile: Callable[[Any], Path]
+) -> None:
+    path = write_profile(_blog(commercial=True, activities=["advertising"]))
+    code, out, _ = cli("eligibility", path, "--type", "auto", "-f", "json", *AUTO)
+    licence = _results(out)["licence"]
+    assert code == 1 and licence["evaluated_because"].startswith("needed: Commercial internet information")
+    assert [f["rule"] for f in licence["findings"]] == ["licence.entity_type"]
+
+
+def test_auto_checks_both_when_classify_cannot_decide(cli: CLI) -> None:
+    code, out, _ = cli("eligibility", EXAMPLES / "missing-data.yaml", "--type", "auto", "-f", "json", *AUTO)
+    [choices] = _choices(out).values()
+    assert code == 1 and set(choices) == {"filing", "licence"}
+    assert choices["filing"].startswith(
+        "undecided (Whether the servers are in mainland China (hosting.location))"
+    )
+    assert "its gaps say what to find out" in choices["licence"]
+
+
+def test_auto_checks_nothing_for_a_site_abroad_and_says_why(
+    cli: CLI, write_profile: Callable[[Any], Path]
+) -> None:
+    data = _blog()
+    data["hosting"] = {"location": "overseas"}
+    code, out, _ = cli("eligibility", write_profile(data), "--type", "auto", "-f", "json", *AUTO)
+    [choices] = _choices(out).values()
+    assert code == 0 and json.loads(out)["results"] == []
+    assert choices["-filing"].startswith("not needed (Whether the servers are in mainland China")
+    code, out, _ = cli("eligibility", write_profile(data), "--type", "auto", *AUTO)
+    assert code == 0 and "not checked ICP filing — not needed" in out and "not checked ICP licence" in out
+
+
+def test_auto_chooses_per_profile_in_a_batch(cli: CLI, tmp_path: Path) -> None:
+    import shutil
+
+    for name in ("individual-blog.yaml", "beijing-licence-eligible.yaml", "shenzhen-filing-only.yaml"):
+        shutil.copy(EXAMPLES / name, tmp_path / name)
+    _, out, _ = cli("eligibility", tmp_path, "--type", "auto", "-f", "json", "-j", "2", *AUTO)
+    chosen = {Path(p).name: sorted(c) for p, c in _choices(out).items()}
+    assert chosen == {
+        "individual-blog.yaml": ["-licence", "filing"],
+        "beijing-licence-eligible.yaml": ["filing", "licence"],
+        "shenzhen-filing-only.yaml": ["-licence", "filing"],
+    }
+
+
+def test_auto_respects_only_and_skip(cli: CLI) -> None:
+    args = ("--type", "auto", "-f", "json", "--only", "filing.*", *AUTO)
+    _, out, _ = cli("eligibility", EXAMPLES / "beijing-licence-eligible.yaml", *args)
+    [choices] = _choices(out).values()
+    assert choices["-licence"] == "--only/--skip leave no rule of this type" and "filing" in choices
+
+
+def test_auto_without_classify_conclusions_checks_both(cli: CLI, tmp_path: Path) -> None:
+    import shutil
+
+    from icpcheck.data import rules_dir
+
+    rules = tmp_path / "rules"
+    shutil.copytree(rules_dir(), rules)
+    (rules / "guidance" / "classify.yaml").unlink()
+    _, out, _ = cli("eligibility", BLOG, "--type", "auto", "-f", "json", "--rules", rules, *AUTO)
+    [choices] = _choices(out).values()
+    assert set(choices) == {"filing", "licence"} and "no classify conclusion decides" in choices["licence"]
+
+
+def test_explicit_types_say_they_were_asked_for(cli: CLI) -> None:
+    _, out, _ = cli("eligibility", BLOG, "--type", "filing", "-f", "json", *AUTO)
+    assert _choices(out) == {str(BLOG): {"filing": "asked for (--type filing)"}}
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "html", "junit", "sarif"])
+def test_every_format_says_which_types_were_checked_and_why(cli: CLI, fmt: str) -> None:
+    code, out, _ = cli("eligibility", BLOG, "--type", "auto", "-f", fmt, *AUTO)
+    assert code == 0
+    needed = "needed: The site or app is served from mainland China"
+    not_needed = "not needed (Whether users pay, ads or memberships are sold"
+    if fmt == "sarif":
+        [run] = json.loads(out)["runs"]
+        types = {t["type"]: t for t in run["invocations"][0]["properties"]["types"]}
+        assert types["filing"]["evaluated"] and types["filing"]["reason"] == needed
+        assert not types["licence"]["evaluated"] and types["licence"]["reason"].startswith(not_needed)
+        return
+    if fmt == "junit":
+        import xml.etree.ElementTree as ET
+
+        suites = {s.get("name"): s for s in ET.fromstring(out)}
+        filing = suites[f"{BLOG} (filing)"].find("properties/property")
+        assert filing is not None and filing.get("value") == needed
+        skipped = suites[f"{BLOG} (licence)"].find("testcase/skipped")
+        assert skipped is not None and skipped.get("message", "").startswith("not evaluated: " + not_needed)
+        return
+    assert f"checked ICP filing — {needed}" in out
+    assert f"not checked ICP licence — {not_needed}" in out
+
+
+def test_types_are_said_in_chinese_too(cli: CLI) -> None:
+    _, out, _ = cli("eligibility", BLOG, "--type", "auto", "--as-of", AS_OF.isoformat(), "--lang", "zh")
+    assert "已检查 ICP 备案 — 需要：网站/APP 使用中国大陆境内的服务器" in out
+    assert "未检查 ICP 经营许可证 — 不需要（是否收费" in out

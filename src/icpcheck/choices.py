@@ -14,7 +14,7 @@ Lang = Literal["zh", "en"]
 
 # What to check or plan: the filing (备案) or the licence (经营许可证); eligibility also checks both.
 Kind = Literal["filing", "licence"]
-CheckType = Literal[Kind, "all"]
+CheckType = Literal["auto", Kind, "all"]  # auto: per profile, what classify says the service needs
 # What a rule is about (the catalogue's `type:`); profile: findings about the profile file itself (drafts)
 RuleType = Literal[Kind, "waiver", "domain", "site", "profile"]
 

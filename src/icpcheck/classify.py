@@ -9,12 +9,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from dataclasses import field as _field
+from functools import cache
+from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import Field
 
-from icpcheck.engine.conditions import Ctx
+from icpcheck.engine.conditions import Ctx, Node
 from icpcheck.engine.loader import Bilingual, RuleSet, StrictModel, compile_at, format_text, load_spec
+from icpcheck.findings import TypeChoice
 from icpcheck.profile.model import Profile
 from icpcheck.sources import cite, source_refs
 from icpcheck.yamlio import LoadedYaml
@@ -29,6 +32,7 @@ class ConclusionSpec(StrictModel):
     source: str = Field(min_length=1)
     verified: bool = True  # false: the source does not state it outright; `reason` says why
     reason: str | None = None
+    checks: Literal["filing", "licence"] | None = None  # the type `eligibility --type auto` evaluates
 
 
 class NoteSpec(StrictModel):
@@ -70,6 +74,8 @@ class Conclusion:
     source: str
     notes: list[Note] = _field(default_factory=list)
     unverified: str | None = None
+    checks: str | None = None  # the type `eligibility --type auto` evaluates by this conclusion
+    decides: str = ""  # what would decide it
 
     def to_dict(self) -> dict[str, Any]:
         data = {
@@ -89,14 +95,31 @@ _NOT = {"zh": "不需要：", "en": "Not needed: "}
 _OPEN = {"zh": "待确认：", "en": "Undecided: "}
 
 
-def classify(profile: Profile, ruleset: RuleSet, as_of: dt.date, lang: str = "zh") -> list[Conclusion]:
-    path = ruleset.directory / "guidance" / "classify.yaml"  # the bundled rules, or --rules DIR
+def _load(path: Path) -> tuple[ClassifyFile, LoadedYaml, list[Node]]:
+    """The conclusions, read and compiled once per version of the file (--type auto classifies every
+    profile of a batch)."""
+    try:
+        stat = path.stat()
+    except OSError:  # load_spec names the file and the reason
+        return _load_version(path, 0, -1)
+    return _load_version(path, stat.st_mtime_ns, stat.st_size)
+
+
+@cache
+def _load_version(path: Path, mtime: int, size: int) -> tuple[ClassifyFile, LoadedYaml, list[Node]]:
     spec, source = load_spec(path, ClassifyFile)
+    nodes = [
+        compile_at(c.applies, source, ("conclusions", i), "applies") for i, c in enumerate(spec.conclusions)
+    ]
+    return spec, source, nodes
+
+
+def classify(profile: Profile, ruleset: RuleSet, as_of: dt.date, lang: str = "zh") -> list[Conclusion]:
+    spec, source, nodes = _load(ruleset.directory / "guidance" / "classify.yaml")  # bundled, or --rules DIR
     params = ruleset.params_for(profile.company.province, as_of)
     ctx = Ctx(profile, params, as_of, ruleset.named)
     out = []
-    for i, item in enumerate(spec.conclusions):
-        node = compile_at(item.applies, source, ("conclusions", i), "applies")
+    for item, node in zip(spec.conclusions, nodes, strict=True):
         result = node.evaluate(ctx, profile, "")
         title = format_text(item.title.get(lang), params, lang)
         verdict: Literal["needed", "not_needed", "undecided"]
@@ -108,10 +131,55 @@ def classify(profile: Profile, ruleset: RuleSet, as_of: dt.date, lang: str = "zh
             verdict, text = "undecided", _OPEN[lang] + item.decides.get(lang)
         explanation = format_text(text, params, lang)
         conclusion = Conclusion(item.id, verdict, title, explanation, result.field, cite(item.source))
+        conclusion.checks, conclusion.decides = item.checks, format_text(item.decides.get(lang), params, lang)
         conclusion.unverified = None if item.verified else (item.reason or "unverified")
         if verdict == "needed":
             conclusion.notes = _notes(spec, source, item.id, ctx, profile, lang)
         out.append(conclusion)
+    return out
+
+
+_CHOICE = {
+    "zh": {
+        "needed": "需要：{why}",
+        "undecided": "待确认（{why}）：一并检查，差距即需补充的信息",
+        "not_needed": "不需要（{why}）",
+        "policy": "--only/--skip 未留下该类型的规则",
+        "nothing": "规则中没有决定此类型的 classify 结论（guidance/classify.yaml 的 checks），故检查",
+    },
+    "en": {
+        "needed": "needed: {why}",
+        "undecided": "undecided ({why}): checked, so that its gaps say what to find out",
+        "not_needed": "not needed ({why})",
+        "policy": "--only/--skip leave no rule of this type",
+        "nothing": (
+            "no classify conclusion decides this type (`checks` in guidance/classify.yaml), so it is checked"
+        ),
+    },
+}
+
+
+def choose_types(
+    profile: Profile, ruleset: RuleSet, as_of: dt.date, lang: str, allowed: tuple[str, ...]
+) -> list[TypeChoice]:
+    """`eligibility --type auto`: the types the service needs, by the conclusions that `check` a type.
+    Needed or undecided (the profile cannot tell) → evaluated; not needed → not evaluated, with why.
+    `allowed`: the types --only/--skip leave."""
+    text = _CHOICE[lang]
+    exists = (ruleset.directory / "guidance" / "classify.yaml").is_file()
+    deciding = {c.checks: c for c in classify(profile, ruleset, as_of, lang) if c.checks} if exists else {}
+    out = []
+    for kind in ("filing", "licence"):
+        conclusion = deciding.get(kind)
+        if conclusion is None:
+            evaluated, reason = True, text["nothing"]
+        else:
+            evaluated = conclusion.verdict != "not_needed"
+            why = conclusion.explanation if conclusion.verdict == "needed" else conclusion.decides
+            reason = text[conclusion.verdict].format(why=why)
+        if evaluated and kind not in allowed:
+            evaluated, reason = False, text["policy"]
+        out.append(TypeChoice(kind, evaluated, reason))
     return out
 
 

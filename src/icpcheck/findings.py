@@ -88,6 +88,19 @@ class Result:
         return eligible_from(self.findings)
 
 
+@dataclass(frozen=True, slots=True)
+class TypeChoice:
+    """Whether a type (filing or licence) was evaluated for a profile, and why: asked for, or what
+    `classify` concluded under --type auto."""
+
+    type: str
+    evaluated: bool
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"type": self.type, "evaluated": self.evaluated, "reason": self.reason}
+
+
 @dataclass(slots=True)
 class ProfileOutcome:
     """One profile through the pipeline: its results, or the input error that stopped it."""
@@ -99,6 +112,7 @@ class ProfileOutcome:
     checklists: dict[str, Any] = field(default_factory=dict)
     rendered: str | None = None  # this profile's report text, when the pipeline was asked to render it
     company: str = ""  # the company's name for report headings (masked like the findings: an individual's)
+    types: list[TypeChoice] = field(default_factory=list)  # which types were evaluated, and why
     # Set when the profile is rendered (icpcheck.pipeline.evaluate_path): the verdict per type and whether the
     # policy fails the profile, so that a worker process can send the text back without the results.
     summary: dict[str, str] | None = None

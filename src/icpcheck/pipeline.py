@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 from icpcheck.engine import RuleSet, evaluate
 from icpcheck.errors import IcpcheckError
-from icpcheck.findings import Finding, ProfileOutcome, Result
+from icpcheck.findings import Finding, ProfileOutcome, Result, TypeChoice
 from icpcheck.policy import Policy, apply_waivers
 
 if TYPE_CHECKING:
@@ -47,6 +47,8 @@ if TYPE_CHECKING:
 class Options:
     as_of: dt.date
     types: tuple[str, ...] = ("filing", "licence")
+    auto: bool = False  # --type auto: per profile, those of `types` that classify says the service needs
+    asked: str = ""  # how the types were chosen otherwise (--type licence), named in every report
     province: str | None = None
     lang: str = "zh"
     policy: Policy = field(default_factory=Policy)
@@ -72,8 +74,8 @@ def options_for(settings: Settings, ruleset: RuleSet, **stages: Any) -> Options:
         for name in ("skip", "only")
     )
     policy = Policy(skip, only, settings.fail_on)
-    kind = settings.type or "all"
-    types: tuple[str, ...] = ("filing", "licence") if kind == "all" else (kind,)
+    kind = settings.type or "auto"
+    types: tuple[str, ...] = ("filing", "licence") if kind in ("all", "auto") else (kind,)
     if policy.skip or policy.only:
         known = known_rules(ruleset)
         for name in ("only", "skip"):
@@ -85,9 +87,12 @@ def options_for(settings: Settings, ruleset: RuleSet, **stages: Any) -> Options:
             *(emitted["whois"] if stages.get("whois") else ()),
         ]
         types = selected_types(policy, ruleset, types, producing)
+    option, file = settings.origin("type", "--type")
     return Options(
         as_of=settings.as_of,
         types=types,
+        auto=kind == "auto",
+        asked=f"{option} {kind}" + (f", {Path(file).name}" if file else ""),
         province=settings.province,
         lang=settings.lang,
         policy=policy,
@@ -135,11 +140,12 @@ def _evaluate_path(path: Path, ruleset: RuleSet, options: Options) -> ProfileOut
         return ProfileOutcome(str(path), [], loaded)
     loaded, extra, holders = enrich(loaded, ruleset, options)
     profile = loaded.profile
+    choices = _choices(profile, ruleset, options)
     results = evaluate(
         loaded,
         ruleset,
         as_of=options.as_of,
-        types=options.types,
+        types=[c.type for c in choices if c.evaluated],
         province=options.province,
         lang=options.lang,
         select=options.policy.selects,
@@ -168,7 +174,20 @@ def _evaluate_path(path: Path, ruleset: RuleSet, options: Options) -> ProfileOut
             for item in checklist.items:
                 item.why = redactor.text(item.why)
         company = redactor.text(company)
-    return ProfileOutcome(str(path), results, checklists=checklists, company=company)
+    return ProfileOutcome(str(path), results, checklists=checklists, company=company, types=choices)
+
+
+_ASKED = {"zh": "按要求检查", "en": "asked for"}
+
+
+def _choices(profile: Profile, ruleset: RuleSet, options: Options) -> list[TypeChoice]:
+    """The types to evaluate for this profile, each with why (shown in every output format)."""
+    if options.auto:
+        from icpcheck.classify import choose_types
+
+        return choose_types(profile, ruleset, options.as_of, options.lang, options.types)
+    reason = _ASKED[options.lang] + (f" ({options.asked})" if options.asked else "")
+    return [TypeChoice(kind, True, reason) for kind in options.types]
 
 
 def enrich(

@@ -31,7 +31,13 @@ from icpcheck.findings import FailOn  # light: the finding model imports nothing
 def eligibility(
     paths: PathsArgument,
     type_: Annotated[
-        CheckType | None, typer.Option("--type", "-t", help="What to check [default: all].")
+        CheckType | None,
+        typer.Option(
+            "--type",
+            "-t",
+            help="What to check; auto: per profile, what `icpcheck classify` says the service needs "
+            "(both when it cannot tell) [default: auto].",
+        ),
     ] = None,
     as_of: AsOfOption = None,
     province: Annotated[

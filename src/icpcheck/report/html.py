@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from icpcheck.findings import Status
-from icpcheck.report.writers import record_verdicts, rendered
+from icpcheck.report.writers import record_verdicts, rendered, type_lines
 
 if TYPE_CHECKING:
     from jinja2 import Template
@@ -208,6 +208,7 @@ class HtmlWriter:
                 as_of=self.ctx.as_of.isoformat(),
                 results=results,
                 sources=_sources(cited, self.ctx.lang),
+                types=type_lines(outcome, self.ctx.lang),
                 words=self.words,
                 lang=self.ctx.lang,
             )

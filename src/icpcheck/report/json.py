@@ -1,5 +1,6 @@
 """JSON report: {"as_of", "results": [{"profile", "type", "province", "verdict", "eligible_from",
-"findings"}], "errors"}."""
+"findings", "evaluated_because"}], "not_evaluated": [{"profile", "type", "evaluated", "reason"}],
+"errors"}."""
 
 from __future__ import annotations
 
@@ -77,6 +78,7 @@ class JsonWriter:
         self.ctx = ctx
         self.started = False  # a result is written: the next one follows a comma
         self.errors: list[dict[str, Any]] = []
+        self.not_evaluated: list[dict[str, Any]] = []  # types --type auto left out, and why
 
     def begin(self) -> str:
         return f'{{\n  "as_of": "{self.ctx.as_of.isoformat()}",\n  "results": ['
@@ -86,8 +88,11 @@ class JsonWriter:
         if outcome.error is not None:
             return ""
         chunks = []
+        why = {c.type: c.reason for c in outcome.types}
         for result in outcome.results:
             data = result_dict(result)
+            if result.type in why:
+                data["evaluated_because"] = why[result.type]
             if result.type in outcome.checklists:
                 data["materials"] = outcome.checklists[result.type].to_dict()
             # One compact line per result: the C encoder is several times faster than indenting.
@@ -98,6 +103,8 @@ class JsonWriter:
         if outcome.error is not None:
             self.errors.extend(error_dicts(outcome))
             return ""
+        left_out = [c for c in outcome.types if not c.evaluated]
+        self.not_evaluated += [{"profile": outcome.path} | c.to_dict() for c in left_out]
         text = rendered(self, outcome)
         if text and not self.started:
             self.started = True
@@ -106,4 +113,6 @@ class JsonWriter:
 
     def end(self) -> str:
         close = "\n  ]" if self.started else "]"
-        return f'{close},\n  "errors": {json.dumps(self.errors, ensure_ascii=False)}\n}}\n'
+        skipped = json.dumps(self.not_evaluated, ensure_ascii=False)
+        errors = json.dumps(self.errors, ensure_ascii=False)
+        return f'{close},\n  "not_evaluated": {skipped},\n  "errors": {errors}\n}}\n'

@@ -36,6 +36,7 @@ class JunitWriter:
                 + "</error>\n"
                 "    </testcase>\n  </testsuite>\n"
             )
+        why = {c.type: c.reason for c in outcome.types}
         out = []
         lang, w = self.ctx.lang, LABELS[self.ctx.lang]
         for result in outcome.results:
@@ -65,11 +66,29 @@ class JunitWriter:
                     f"    <testcase classname={quoteattr(suite)} name={quoteattr(f.rule)}>\n{body}"
                     "    </testcase>\n"
                 )
+            props = (
+                f'    <properties><property name="evaluated_because" value={quoteattr(why[result.type])}/>'
+                "</properties>\n"
+                if result.type in why
+                else ""
+            )
             out.append(
                 f'  <testsuite name={quoteattr(suite)} tests="{len(cases)}" failures="{failures}" '
-                f'errors="0" skipped="{skipped}">\n{"".join(cases)}  </testsuite>\n'
+                f'errors="0" skipped="{skipped}">\n{props}{"".join(cases)}  </testsuite>\n'
             )
+        out += [_not_checked(outcome.path, c.type, c.reason) for c in outcome.types if not c.evaluated]
         return "".join(out)
 
     def end(self) -> str:
         return "</testsuites>\n"
+
+
+def _not_checked(path: str, kind: str, reason: str) -> str:
+    """A type --type auto left out: one skipped case that says why."""
+    suite = quoteattr(f"{path} ({kind})")
+    return (
+        f'  <testsuite name={suite} tests="1" failures="0" errors="0" skipped="1">\n'
+        f'    <testcase classname={suite} name="{kind}">\n'
+        f"      <skipped message={quoteattr('not evaluated: ' + reason)}/>\n"
+        "    </testcase>\n  </testsuite>\n"
+    )

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from icpcheck.findings import Finding, Severity, Status, Verdict
 from icpcheck.report.text import eligible_from
-from icpcheck.report.writers import record_verdicts, rendered
+from icpcheck.report.writers import record_verdicts, rendered, type_lines
 from icpcheck.textsafe import table_cell
 from icpcheck.words import LABELS, severity, status
 
@@ -44,6 +44,9 @@ class MarkdownWriter:
                 f"❗ {table_cell(e)}\n\n" for e in outcome.error.each()
             )
         out = [f"### `{outcome.path}`\n"]
+        lines = type_lines(outcome, self.ctx.lang)
+        if lines:
+            out.append("\n" + "".join(f"- {line}\n" for line in lines))
         for result in outcome.results:
             verdict = result.verdict
             out.append(f"\n**{self.labels[result.type]}**: {_ICON[verdict]} {self.labels[verdict.value]}")

@@ -31,6 +31,7 @@ class SarifWriter:
         self.started = False  # a result is written: the next one follows a comma
         self.notifications: list[dict[str, Any]] = []
         self.index: dict[str, int] = {}
+        self.types: list[dict[str, Any]] = []  # which types each profile was checked for, and why
 
     def _rules(self) -> list[dict[str, Any]]:
         from icpcheck.engine.loader import format_text
@@ -122,6 +123,7 @@ class SarifWriter:
                 for err in outcome.error.each()
             )
             return ""
+        self.types += [{"profile": outcome.path} | c.to_dict() for c in outcome.types]
         text = rendered(self, outcome)
         if text and not self.started:
             self.started = True
@@ -132,5 +134,6 @@ class SarifWriter:
         invocation = {
             "executionSuccessful": not self.notifications,
             "toolExecutionNotifications": self.notifications,
+            "properties": {"types": self.types},
         }
         return f'\n],\n"invocations": [{json.dumps(invocation, ensure_ascii=False)}]\n}}\n]\n}}\n'

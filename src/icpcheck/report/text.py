@@ -139,6 +139,19 @@ def eligible_from(result: Result, labels: dict[str, str], before: str) -> str:
     return f"{before}{labels['eligible_from'].format(date=day.isoformat())}" if day else ""
 
 
+def _types_text(outcome: ProfileOutcome, lang: str, color: bool) -> str:
+    """The profile, then which types are checked and why (a type not checked is dimmed)."""
+    from icpcheck.report.writers import type_lines
+
+    if not outcome.types:
+        return ""
+    out = _Styled(color)
+    out.line((printable(outcome.path, one_line=True), "bold"))
+    for choice, line in zip(outcome.types, type_lines(outcome, lang), strict=True):
+        out.line("  ", (printable(line, one_line=True), "" if choice.evaluated else "dim"))
+    return out.text() + "\n"
+
+
 class TextWriter:
     """The terminal report, profile by profile, with a summary table when more than one profile was read."""
 
@@ -156,7 +169,8 @@ class TextWriter:
         """One profile's report; the batch runs it in the worker process that evaluated the profile."""
         if outcome.error is not None:
             return ""  # reported on stderr by the CLI
-        text = render_text(Report(self.ctx.as_of, outcome.results), self.ctx.lang, color=self.ctx.color)
+        text = _types_text(outcome, self.ctx.lang, self.ctx.color)
+        text += render_text(Report(self.ctx.as_of, outcome.results), self.ctx.lang, color=self.ctx.color)
         if outcome.checklists:
             from icpcheck.report.checklist import render_text as render_checklist
 
