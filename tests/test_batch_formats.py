@@ -146,7 +146,16 @@ def test_a_type_left_without_rules_is_never_eligible(cli: CLI) -> None:
     assert code == 0
     assert [r["type"] for r in json.loads(out)["results"]] == ["licence"]
     code, out, _ = cli(
-        "eligibility", ELIGIBLE, "--as-of", "2026-11-22", "--lang", "zh", "--skip", "licence.*"
+        "eligibility",
+        ELIGIBLE,
+        "--type",
+        "all",
+        "--as-of",
+        "2026-11-22",
+        "--lang",
+        "zh",
+        "--skip",
+        "licence.*",
     )
     assert code == 0 and "ICP 备案" in out and "ICP 经营许可证" not in out
 

@@ -78,7 +78,8 @@ def test_json_follows_the_contract(cli: CLI) -> None:
     ],
 )
 def test_examples_verdicts(cli: CLI, example: str, filing: str, licence: str) -> None:
-    _, out, _ = cli("eligibility", EXAMPLES / example, "--as-of", "2026-11-22", "--format", "json")
+    args = ("--type", "all", "--as-of", "2026-11-22", "--format", "json")
+    _, out, _ = cli("eligibility", EXAMPLES / example, *args)
     verdicts = {r["type"]: r["verdict"] for r in json.loads(out)["results"]}
     assert verdicts == {"filing": filing, "licence": licence}
 
