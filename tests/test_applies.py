@@ -39,6 +39,15 @@ def test_an_individual_asked_about_the_licence_gets_one_finding(
     assert "materials" not in licence  # no checklist for what the subject cannot apply for
 
 
+def test_a_waived_entity_rule_settles_nothing(cli: CLI, write_profile: Callable[[Any], Path]) -> None:
+    data = _blog()
+    data["waivers"] = [{"rule": "licence.entity_type", "reason": "a company is being set up"}]
+    args = ("--type", "licence", "--as-of", AS_OF.isoformat(), "--format", "json")
+    code, out, _ = cli("eligibility", write_profile(data), *args)
+    licence = _results(out)["licence"]
+    assert code == 1 and licence["verdict"] != "eligible" and len(licence["findings"]) > 10
+
+
 def test_a_company_still_gets_every_licence_gap(cli: CLI) -> None:
     args = ("--type", "licence", "--as-of", AS_OF.isoformat(), "--format", "json")
     code, out, _ = cli("eligibility", EXAMPLES / "beijing-licence-gaps.yaml", *args)

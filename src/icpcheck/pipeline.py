@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from icpcheck.engine import RuleSet, evaluate
+from icpcheck.engine.evaluate import settle
 from icpcheck.errors import IcpcheckError
 from icpcheck.findings import Finding, ProfileOutcome, Result, TypeChoice
 from icpcheck.policy import Policy, apply_waivers
@@ -149,12 +150,13 @@ def _evaluate_path(path: Path, ruleset: RuleSet, options: Options) -> ProfileOut
         province=options.province,
         lang=options.lang,
         select=options.policy.selects,
+        settled=False,
     )
     by_type = {r.type: r for r in results}
     for finding in extra:
         finding.line = loaded.line_of(finding.field or "")
         target = _result_for(finding.rule, by_type, results)
-        if target is not None and not target.settled:
+        if target is not None:
             target.findings.append(finding)
     waivers = profile.waivers
     if waivers:
@@ -163,6 +165,7 @@ def _evaluate_path(path: Path, ruleset: RuleSet, options: Options) -> ProfileOut
     if options.policy.skip or options.policy.only:  # findings made in Python too (site, whois, waivers)
         for result in results:
             result.findings = [f for f in result.findings if options.policy.selects(f.rule)]
+    settle(results, ruleset)  # after waivers: a waived settling finding settles nothing
     checklists = _checklists(profile, ruleset, options, results) if options.materials else {}
     company = profile.company.name or ""
     if not options.show_pii:

@@ -36,9 +36,11 @@ def evaluate(
     lang: str = "zh",
     name: str | None = None,
     select: Callable[[str], bool] | None = None,
+    settled: bool = True,
 ) -> list[Result]:
     """One Result per type. `province` overrides the profile's company.province (pinyin key); `select`
-    keeps only the rules whose ID it accepts (--skip / --only)."""
+    keeps only the rules whose ID it accepts (--skip / --only); `settled=False` leaves settling to the
+    caller (the pipeline settles after waivers: a waived finding settles nothing)."""
     loaded = profile if isinstance(profile, LoadedProfile) else None
     model = loaded.profile if loaded else profile
     assert isinstance(model, Profile)
@@ -53,7 +55,8 @@ def evaluate(
         if loaded is not None and loaded.placeholders and (select is None or select(PLACEHOLDER_RULE)):
             findings += placeholder_findings(loaded, ruleset, lang)
         results.append(Result(label, kind, province, findings))
-    settle(results, ruleset)
+    if settled:
+        settle(results, ruleset)
     return results
 
 
