@@ -275,3 +275,22 @@ def test_types_are_said_in_chinese_too(cli: CLI) -> None:
     _, out, _ = cli("eligibility", BLOG, "--type", "auto", "--as-of", AS_OF.isoformat(), "--lang", "zh")
     assert "已检查 ICP 备案 — 需要：网站/APP 使用中国大陆境内的服务器" in out
     assert "未检查 ICP 经营许可证 — 不需要（是否收费" in out
+
+
+def test_auto_is_the_default_and_a_configured_type_says_where_it_comes_from(
+    cli: CLI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".git").mkdir()  # the configuration is searched up to the repository root
+    _, out, _ = cli("eligibility", BLOG, "-f", "json", *AUTO)
+    assert sorted(_choices(out)[str(BLOG)]) == ["-licence", "filing"]
+    (tmp_path / ".icpcheck.yaml").write_text("type: all\n", encoding="utf-8")
+    _, out, _ = cli("eligibility", BLOG, "-f", "json", *AUTO)
+    assert _choices(out)[str(BLOG)] == {
+        t: "asked for (type: all, .icpcheck.yaml)" for t in ("filing", "licence")
+    }
+    _, out, _ = cli("eligibility", BLOG, "-f", "json", "--type", "auto", *AUTO)
+    assert sorted(_choices(out)[str(BLOG)]) == ["-licence", "filing"]  # the flag wins
+    (tmp_path / ".icpcheck.yaml").write_text("type: auto\n", encoding="utf-8")
+    _, out, _ = cli("eligibility", BLOG, "-f", "json", *AUTO)
+    assert sorted(_choices(out)[str(BLOG)]) == ["-licence", "filing"]
