@@ -147,7 +147,7 @@ def test_configured_rules_are_relative_to_the_configuration(
         ("within: -1\n", "setting 'within'"),
         ("timeout: 0\n", "setting 'timeout'"),
         ("lang: fr\n", "lang: 'fr' is not one of zh, en"),
-        ("type: both\n", "type: 'both' is not one of filing, licence, all"),
+        ("type: both\n", "type: 'both' is not one of auto, filing, licence, all"),
         ("format: pdf\n", "format: 'pdf' is not one of text, json"),
         ("skip: [" + "x" * 300 + "]\n", "setting 'skip' must be a list of rule ID patterns"),
         ("rules: [a]\n", "setting 'rules'"),
