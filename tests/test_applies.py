@@ -184,6 +184,20 @@ def test_auto_checks_a_commercial_individual_for_the_licence_in_one_finding(
     assert [f["rule"] for f in licence["findings"]] == ["licence.entity_type"]
 
 
+def test_auto_does_not_check_the_licence_of_an_individual_whose_service_is_undecided(
+    cli: CLI, write_profile: Callable[[Any], Path]
+) -> None:
+    data = _blog()
+    del data["service"]["commercial"], data["service"]["activities"]
+    code, out, _ = cli("eligibility", write_profile(data), "--type", "auto", "-f", "json", *AUTO)
+    [choices] = _choices(out).values()
+    assert code == 0 and set(choices) == {"filing", "-licence"}
+    assert choices["-licence"].startswith("undecided (Whether users pay")
+    assert choices["-licence"].endswith(
+        "not checked: The ICP licence is granted only to a lawfully established company (licence.entity_type)"
+    )
+
+
 def test_auto_checks_both_when_classify_cannot_decide(cli: CLI) -> None:
     code, out, _ = cli("eligibility", EXAMPLES / "missing-data.yaml", "--type", "auto", "-f", "json", *AUTO)
     [choices] = _choices(out).values()

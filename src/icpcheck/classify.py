@@ -16,6 +16,7 @@ from typing import Any, Literal
 from pydantic import Field
 
 from icpcheck.engine.conditions import Ctx, Node
+from icpcheck.engine.evaluate import cannot_apply
 from icpcheck.engine.loader import Bilingual, RuleSet, StrictModel, compile_at, format_text, load_spec
 from icpcheck.findings import TypeChoice
 from icpcheck.profile.model import Profile
@@ -144,6 +145,7 @@ _CHOICE = {
         "needed": "需要：{why}",
         "undecided": "待确认（{why}）：一并检查，差距即需补充的信息",
         "not_needed": "不需要（{why}）",
+        "cannot": "待确认（{why}），不检查：{message}（{rule}）",
         "policy": "--only/--skip 未留下该类型的规则",
         "nothing": "规则中没有决定此类型的 classify 结论（guidance/classify.yaml 的 checks），故检查",
     },
@@ -151,6 +153,7 @@ _CHOICE = {
         "needed": "needed: {why}",
         "undecided": "undecided ({why}): checked, so that its gaps say what to find out",
         "not_needed": "not needed ({why})",
+        "cannot": "undecided ({why}), not checked: {message} ({rule})",
         "policy": "--only/--skip leave no rule of this type",
         "nothing": (
             "no classify conclusion decides this type (`checks` in guidance/classify.yaml), so it is checked"
@@ -177,6 +180,14 @@ def choose_types(
             evaluated = conclusion.verdict != "not_needed"
             why = conclusion.explanation if conclusion.verdict == "needed" else conclusion.decides
             reason = text[conclusion.verdict].format(why=why)
+            entity = profile.company.entity_type
+            # undecided, for a subject who cannot hold it anyway (an individual and the licence): not checked;
+            # needed, it is checked and its one finding says so
+            undecided = conclusion.verdict == "undecided" and entity is not None
+            cannot = cannot_apply(kind, entity, ruleset, as_of, lang) if undecided and entity else None
+            if cannot is not None:
+                evaluated = False
+                reason = text["cannot"].format(why=why, message=cannot.message, rule=cannot.rule)
         if evaluated and kind not in allowed:
             evaluated, reason = False, text["policy"]
         out.append(TypeChoice(kind, evaluated, reason))

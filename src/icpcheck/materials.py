@@ -23,7 +23,6 @@ from icpcheck.engine.conditions import Ctx, Node, compile_condition
 from icpcheck.engine.loader import Bilingual, RuleSet, StrictModel, compile_at, load_spec
 from icpcheck.engine.paths import compile_path, resolve
 from icpcheck.errors import RuleFileError
-from icpcheck.findings import Finding
 from icpcheck.profile.model import Profile
 from icpcheck.sources import cite, source_refs
 
@@ -191,18 +190,6 @@ def tailor(
         if not g.entities or entity in g.entities
     ]
     return Checklist(kind, province, entity, items, general)
-
-
-def cannot_apply(
-    kind: str, entity: str, ruleset: RuleSet, as_of: dt.date, lang: str = "zh"
-) -> Finding | None:
-    """The `settles` rule of `kind` that a subject of this entity type fails whatever else is true (only a
-    company can hold the licence), or None: there is no checklist for what the subject cannot apply for."""
-    from icpcheck.engine.evaluate import evaluate
-
-    probe = Profile.model_validate({"version": 1, "company": {"name": entity, "entity_type": entity}})
-    result = evaluate(probe, ruleset, as_of=as_of, types=(kind,), lang=lang)[0]
-    return result.findings[0] if result.settled else None
 
 
 def _in_scope(spec: ItemSpec, province: str | None, entity: str) -> bool:

@@ -36,8 +36,9 @@ def materials(
 ) -> None:
     """List exactly which documents to prepare, with form notes and sources."""
     from icpcheck.engine import load_ruleset
+    from icpcheck.engine.evaluate import cannot_apply
     from icpcheck.errors import UsageError
-    from icpcheck.materials import cannot_apply, tailor
+    from icpcheck.materials import tailor
     from icpcheck.outfile import open_output
     from icpcheck.report import checklist as render
     from icpcheck.sources import cite

@@ -60,6 +60,16 @@ def evaluate(
     return results
 
 
+def cannot_apply(
+    kind: str, entity: str, ruleset: RuleSet, as_of: dt.date, lang: str = "zh"
+) -> Finding | None:
+    """The `settles` rule of `kind` that a subject of this entity type fails whatever else is true (only a
+    company can hold the licence), or None: no checklist and no --type auto check for what it cannot hold."""
+    probe = Profile.model_validate({"version": 1, "company": {"name": entity, "entity_type": entity}})
+    result = evaluate(probe, ruleset, as_of=as_of, types=(kind,), lang=lang)[0]
+    return result.findings[0] if result.settled else None
+
+
 def settle(results: list[Result], ruleset: RuleSet) -> None:
     """A type whose `settles` rule fails is answered by that finding alone, the other findings dropped: an
     individual is told that only a company can hold the licence, not asked for a company's capital."""
