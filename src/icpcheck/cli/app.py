@@ -88,7 +88,8 @@ def check_timeout(value: float, option: str = "--timeout") -> float:
 
 
 LangOption = Annotated[
-    Lang | None, typer.Option("--lang", help="Report language (default: from the locale, else zh).")
+    Lang | None,
+    typer.Option("--lang", help="Language (default: the configured one, else from the locale, else zh)."),
 ]
 AsOfOption = Annotated[
     str | None,

@@ -6,11 +6,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from icpcheck.choices import Lang, SimpleFormat
+from icpcheck.choices import SimpleFormat
 from icpcheck.cli.app import (
     EXIT_GAPS,
     EXIT_OK,
     AsOfOption,
+    LangOption,
     RulesOption,
     app,
     check_timeout,
@@ -65,7 +66,7 @@ def domain(
     show_pii: Annotated[
         bool, typer.Option("--show-pii", help="Show holders' names, ID numbers and mobiles unmasked.")
     ] = False,
-    lang: Annotated[Lang | None, typer.Option("--lang", help="Language (default: locale, else zh).")] = None,
+    lang: LangOption = None,
     rules: RulesOption = None,
 ) -> None:
     """Look domains up with whois and check them against the filing and licence domain rules."""

@@ -11,12 +11,13 @@ from typing import Annotated
 
 import typer
 
-from icpcheck.choices import CheckType, Lang, ReportFormat
+from icpcheck.choices import CheckType, ReportFormat
 from icpcheck.cli.app import (
     EXIT_GAPS,
     EXIT_INPUT,
     EXIT_OK,
     AsOfOption,
+    LangOption,
     OutputOption,
     PathsArgument,
     RulesOption,
@@ -46,9 +47,7 @@ def eligibility(
             help="Evaluate under this province's rules instead of company.province (beijing/北京/京)."
         ),
     ] = None,
-    lang: Annotated[
-        Lang | None, typer.Option("--lang", help="Report language (default: locale, else zh).")
-    ] = None,
+    lang: LangOption = None,
     format_: Annotated[
         ReportFormat | None, typer.Option("--format", "-f", help="Output format [default: text].")
     ] = None,

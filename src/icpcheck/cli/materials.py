@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from icpcheck.choices import EntityType, Kind, Lang, MaterialsFormat
-from icpcheck.cli.app import AsOfOption, OutputOption, RulesOption, app, parse_date, settings_for
+from icpcheck.choices import EntityType, Kind, MaterialsFormat
+from icpcheck.cli.app import AsOfOption, LangOption, OutputOption, RulesOption, app, parse_date, settings_for
 
 
 @app.command()
@@ -29,7 +29,7 @@ def materials(
     output: OutputOption = None,
     rules: RulesOption = None,
     as_of: AsOfOption = None,
-    lang: Annotated[Lang | None, typer.Option("--lang", help="Language (default: locale, else zh).")] = None,
+    lang: LangOption = None,
     show_pii: Annotated[
         bool, typer.Option("--show-pii", help="Show names of natural persons unmasked.")
     ] = False,

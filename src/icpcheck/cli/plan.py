@@ -7,14 +7,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from icpcheck.choices import Kind, Lang, SimpleFormat
-from icpcheck.cli.app import AsOfOption, RulesOption, app, parse_date, settings_for
+from icpcheck.choices import Kind, SimpleFormat
+from icpcheck.cli.app import AsOfOption, LangOption, RulesOption, app, parse_date, settings_for
 
 if TYPE_CHECKING:
     from icpcheck.config import Settings
     from icpcheck.engine import RuleSet
 
-LangOpt = Annotated[Lang | None, typer.Option("--lang", help="Language (default: locale, else zh).")]
 FormatOpt = Annotated[
     SimpleFormat | None, typer.Option("--format", "-f", help="Output format [default: text].")
 ]
@@ -25,7 +24,7 @@ def classify(
     profile: Annotated[Path, typer.Argument(help="Profile YAML file.")],
     format_: FormatOpt = None,
     as_of: AsOfOption = None,
-    lang: LangOpt = None,
+    lang: LangOption = None,
     rules: RulesOption = None,
 ) -> None:
     """Explain what the service needs: filing only or licence, news licence, pre-approvals, other filings."""
@@ -63,7 +62,7 @@ def timeline(
         str | None, typer.Option(metavar="YYYY-MM-DD", help="Start date (default: today).")
     ] = None,
     format_: FormatOpt = None,
-    lang: LangOpt = None,
+    lang: LangOption = None,
     rules: RulesOption = None,
 ) -> None:
     """A dated plan in Chinese working days (holidays and make-up working days included)."""

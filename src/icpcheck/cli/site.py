@@ -8,11 +8,12 @@ from typing import Annotated
 
 import typer
 
-from icpcheck.choices import Lang, ReportFormat
+from icpcheck.choices import ReportFormat
 from icpcheck.cli.app import (
     EXIT_GAPS,
     EXIT_OK,
     AsOfOption,
+    LangOption,
     RulesOption,
     app,
     check_timeout,
@@ -44,7 +45,7 @@ def site_command(
     as_of: AsOfOption = None,
     timeout: Annotated[float | None, typer.Option(help="Seconds to wait for the page [default: 10].")] = None,
     allow_private: AllowPrivate = False,
-    lang: Annotated[Lang | None, typer.Option("--lang", help="Language (default: locale, else zh).")] = None,
+    lang: LangOption = None,
     rules: RulesOption = None,
 ) -> None:
     """Check the homepage footer: filing number and link, licence and public-security numbers, identity."""
