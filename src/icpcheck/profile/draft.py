@@ -64,6 +64,8 @@ def without_placeholders(
     """The file's data with its placeholders left out (its lines follow the list items that moved up), and
     each placeholder's field with its line. A required field's placeholder stays where nothing can stand
     for it (company.name): validation then reports it as not filled in."""
+    if not _holds_placeholder(source.data):  # the common case: a filled-in profile, nothing to strip or move
+        return source, {}
     strip = _Stripper()
     data = strip(source.data, model, (), in_list=False)
     assert isinstance(data, dict)  # the top level is never left out
@@ -76,6 +78,21 @@ def without_placeholders(
                 lines.setdefault(new, line)
     found = {dotted(path): source.line_of(path) for path in strip.found}
     return LoadedYaml(data, source.name, lines, source.problems), found
+
+
+def _holds_placeholder(data: Any) -> bool:
+    """Whether any scalar in `data` is a placeholder: a walk without the model, a fraction of _Stripper's."""
+    todo = [data]
+    while todo:
+        value = todo.pop()
+        if isinstance(value, str):
+            if value.startswith("<") and value in placeholders():
+                return True
+        elif isinstance(value, dict):
+            todo.extend(value.values())
+        elif isinstance(value, list):
+            todo.extend(value)
+    return False
 
 
 class _Stripper:
