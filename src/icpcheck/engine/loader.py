@@ -192,6 +192,7 @@ class RuleSet:
     overrides: dict[str, dict[str, ParamSpec]]  # province key -> name -> spec
     directory: Path
     _cache: dict[tuple[str | None, dt.date], dict[str, Any]] = field(default_factory=dict)
+    _where: dict[tuple[str, dt.date], tuple[str, ...]] = field(default_factory=dict)  # provinces_where's
 
     def rule(self, rule_id: str) -> Rule | None:
         return next((r for r in self.rules if r.id == rule_id), None)
@@ -205,9 +206,13 @@ class RuleSet:
 
     def provinces_where(self, switch: str, as_of: dt.date) -> list[str]:
         """The provinces where the yes/no parameter `switch` (a rule's province_switch) is true at `as_of`."""
-        from icpcheck.provinces import province_table
+        key = (switch, as_of)
+        if key not in self._where:  # every skipped province rule of every profile asks: once per batch
+            from icpcheck.provinces import province_table
 
-        return [key for key in province_table().provinces if self.param_spec(switch, key).at(as_of) is True]
+            table = province_table().provinces
+            self._where[key] = tuple(p for p in table if self.param_spec(switch, p).at(as_of) is True)
+        return list(self._where[key])
 
     def param_spec(self, name: str, province: str | None) -> ParamSpec:
         layer = self.overrides.get(province or "", {})
