@@ -351,19 +351,28 @@ def _shifts(parts: list[Node], ctx: Ctx, item: Any, prefix: str, changed: bool) 
     """When a combination of `parts` changes. `changed` is the value that wins (False for all, True for any):
     while a part has it, the combination changes only once every such part has lost it and no other part has
     gained it before; otherwise at the first part that gains it."""
-    if not any(p.timed() for p in parts):
+    timed = [p.timed() for p in parts]
+    if not any(timed):
         return None
-    values = [p.evaluate(ctx, item, prefix).value for p in parts]
-    if None in values:
-        return None
+    # An unknown part, or one that never turns (untimed) holding the winning value, leaves no day to find:
+    # the untimed parts go first, so that such a part spares evaluating the others.
+    values: list[bool | None] = [None] * len(parts)
+    for i in sorted(range(len(parts)), key=timed.__getitem__):
+        value = values[i] = parts[i].evaluate(ctx, item, prefix).value
+        if value is None or (value is changed and not timed[i]):
+            return None
     winners = [p for p, v in zip(parts, values, strict=True) if v is changed]
-    others = [p.shift(ctx, item, prefix) for p, v in zip(parts, values, strict=True) if v is not changed]
-    first_other = min((d for d in others if d is not None), default=None)
-    if not winners:
-        return first_other
     days = [p.shift(ctx, item, prefix) for p in winners]
     if None in days:
         return None
+    others = [
+        p.shift(ctx, item, prefix)
+        for p, v, t in zip(parts, values, timed, strict=True)
+        if v is not changed and t  # an untimed part never turns
+    ]
+    first_other = min((d for d in others if d is not None), default=None)
+    if not winners:
+        return first_other
     day = max(d for d in days if d is not None)
     return None if first_other is not None and first_other <= day else day
 
