@@ -264,3 +264,34 @@ def test_timeline_from_a_profile_in_one_language(cli: CLI) -> None:
     assert "(1 day)" in en and "(1–3 working days)" in en and "(3–15 days)" in en
     code, _, err = cli("timeline", "--province", "beijing")
     assert code == 2 and "--type" in err
+
+
+def test_uscc_check_agrees_with_python_stdnum() -> None:
+    """The plain-number fast path of filing.uscc_valid gives python-stdnum's answer, on real numbers, every
+    one-character change of them and random strings of the same shape; other spellings go to stdnum."""
+    import random
+
+    from stdnum.cn import uscc
+
+    from icpcheck.engine.identifiers import USCC_ALPHABET, _uscc_valid
+
+    samples = ["91110108MA01C7XR47", "91440300MA5F8KLM2U", "9111010871X0000000", "91110108MA01C7XR4"]
+    for number in ["91110108MA01C7XR47", "91440300MA5F8KLM2U"]:
+        for i in range(18):
+            samples += [number[:i] + c + number[i + 1 :] for c in "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"]
+    rng = random.Random(19)
+    samples += [
+        "".join(rng.choice("0123456789" + USCC_ALPHABET + "IOSVZ") for _ in range(18)) for _ in range(3000)
+    ]
+    samples += [
+        "91110108ma01c7xr47",
+        " 91110108MA01C7XR47",
+        "9111-0108-MA01C7XR47",
+        "９1110108MA01C7XR47",
+        "",
+    ]
+    valid = 0
+    for sample in samples:
+        assert _uscc_valid(sample, True) == uscc.is_valid(sample), sample
+        valid += uscc.is_valid(sample)
+    assert valid > 40  # the comparison covered valid numbers too, not only refusals
