@@ -424,10 +424,26 @@ class Any_(All):
         return _shifts(self.parts, ctx, item, prefix, True)
 
 
-class Not(Node):
+class _Wrapper(Node):
+    """A node that changes its one part's value; the part's dates, timing, parameters and fields stay."""
+
     def __init__(self, part: Node) -> None:
         self.part = part
 
+    def shift(self, ctx: Ctx, item: Any, prefix: str) -> dt.date | None:
+        return self.part.shift(ctx, item, prefix)
+
+    def timed(self) -> bool:
+        return self.part.timed()
+
+    def params(self) -> set[str]:
+        return self.part.params()
+
+    def uses(self) -> set[str]:
+        return self.part.uses()
+
+
+class Not(_Wrapper):
     def evaluate(self, ctx: Ctx, item: Any, prefix: str) -> Outcome:
         out = self.part.evaluate(ctx, item, prefix)
         relation = _INVERSE.get(out.relation or "")
@@ -435,43 +451,16 @@ class Not(Node):
             None if out.value is None else not out.value, out.field, out.expected, out.actual, relation
         )
 
-    def shift(self, ctx: Ctx, item: Any, prefix: str) -> dt.date | None:
-        return self.part.shift(ctx, item, prefix)
 
-    def timed(self) -> bool:
-        return self.part.timed()
-
-    def params(self) -> set[str]:
-        return self.part.params()
-
-    def uses(self) -> set[str]:
-        return self.part.uses()
-
-
-class UnknownIf(Node):
+class UnknownIf(_Wrapper):
     """Unknown (naming the field) where `part` holds, false where it does not: a situation the data cannot
     decide, e.g. an activity the rules do not recognise."""
-
-    def __init__(self, part: Node) -> None:
-        self.part = part
 
     def evaluate(self, ctx: Ctx, item: Any, prefix: str) -> Outcome:
         out = self.part.evaluate(ctx, item, prefix)
         return Outcome(
             False if out.value is False else None, out.field, out.expected, out.actual, out.relation
         )
-
-    def shift(self, ctx: Ctx, item: Any, prefix: str) -> dt.date | None:
-        return self.part.shift(ctx, item, prefix)
-
-    def timed(self) -> bool:
-        return self.part.timed()
-
-    def params(self) -> set[str]:
-        return self.part.params()
-
-    def uses(self) -> set[str]:
-        return self.part.uses()
 
 
 class Use(Node):
