@@ -67,9 +67,16 @@ def base_url() -> Iterator[str]:
 
 
 def _findings(cli: CLI, target: str | Path, *extra: str) -> dict[str, dict[str, Any]]:
-    code, out, err = cli("site", target, "--profile", ELIGIBLE, "-f", "json", "--allow-private", *extra)
+    return _findings_for(cli, target, ELIGIBLE, *extra)[1]
+
+
+def _findings_for(
+    cli: CLI, target: str | Path, profile: Path, *extra: str
+) -> tuple[int, dict[str, dict[str, Any]]]:
+    """`site TARGET --profile PROFILE -f json`: the exit code and the findings by rule."""
+    code, out, err = cli("site", target, "--profile", profile, "-f", "json", "--allow-private", *extra)
     assert code in (0, 1), err
-    return {f["rule"]: f for f in json.loads(out)["results"][0]["findings"]}
+    return code, {f["rule"]: f for f in json.loads(out)["results"][0]["findings"]}
 
 
 # (page, rule, expected status): every check has a passing and a failing fixture
@@ -127,17 +134,8 @@ def test_licence_number_when_the_profile_has_one(
     status: str,
 ) -> None:
     eligible_data["filings"]["icp_licence_number"] = "京ICP证060342号"
-    code, out, _ = cli(
-        "site",
-        f"{base_url}/{page}",
-        "--profile",
-        write_profile(eligible_data),
-        "-f",
-        "json",
-        "--allow-private",
-    )
-    findings = {f["rule"]: f["status"] for f in json.loads(out)["results"][0]["findings"]}
-    assert findings["site.licence_number"] == status
+    code, findings = _findings_for(cli, f"{base_url}/{page}", write_profile(eligible_data))
+    assert findings["site.licence_number"]["status"] == status
     assert code == 0  # unverified: a warning, never the verdict
 
 
@@ -202,16 +200,8 @@ def test_licence_number_on_the_homepage_is_marked_unverified(
 ) -> None:
     # No seed states it; seed 000 注意事项 1 speaks of the 备案号: not a source for the licence number.
     eligible_data["filings"]["icp_licence_number"] = "京ICP证060342号"
-    _, out, _ = cli(
-        "site",
-        f"{base_url}/good.html",
-        "--profile",
-        write_profile(eligible_data),
-        "-f",
-        "json",
-        "--allow-private",
-    )
-    finding = next(f for f in json.loads(out)["results"][0]["findings"] if f["rule"] == "site.licence_number")
+    _, findings = _findings_for(cli, f"{base_url}/good.html", write_profile(eligible_data))
+    finding = findings["site.licence_number"]
     assert finding["source"].startswith("unverified") and "注意事项" not in finding["source"]
     assert finding["severity"] == "warning"
 
