@@ -11,43 +11,7 @@ from typing import IO
 
 from icpcheck.materials import Checklist
 from icpcheck.textsafe import printable, rich_text
-
-_HEAD = {
-    "zh": {
-        "filing": "ICP 备案材料清单",
-        "licence": "ICP 经营许可证材料清单",
-        "province": "省份",
-        "entity": "主体",
-        "national": "全国通用",
-        "required": "必备",
-        "conditional": "视情况",
-        "item": "材料",
-        "why": "原因",
-        "notes": "要求",
-        "source": "依据",
-        "status": "状态",
-        "owner": "负责人",
-        "general": "所有材料",
-        "statuses": "待准备,准备中,已齐备,不适用",
-    },
-    "en": {
-        "filing": "ICP filing materials",
-        "licence": "ICP licence materials",
-        "province": "province",
-        "entity": "entity",
-        "national": "national",
-        "required": "required",
-        "conditional": "if applicable",
-        "item": "item",
-        "why": "why",
-        "notes": "notes",
-        "source": "source",
-        "status": "status",
-        "owner": "owner",
-        "general": "every document",
-        "statuses": "to do,in progress,ready,n/a",
-    },
-}
+from icpcheck.words import LABELS, entity
 
 
 def _title(item_title: str, item_title_en: str, lang: str) -> str:
@@ -56,50 +20,49 @@ def _title(item_title: str, item_title_en: str, lang: str) -> str:
 
 def _header(checklist: Checklist, lang: str) -> str:
     from icpcheck.provinces import province_name
-    from icpcheck.words import entity
 
-    h = _HEAD[lang]
+    h = LABELS[lang]
     return (
-        f"{h[checklist.type]} · {h['province']} "
-        f"{province_name(checklist.province, lang) if checklist.province else h['national']} · "
-        f"{h['entity']} {entity(checklist.entity, lang)}"
+        f"{h['m_' + checklist.type]} · {h['province']} "
+        f"{province_name(checklist.province, lang) if checklist.province else h['m_national']} · "
+        f"{h['m_entity']} {entity(checklist.entity, lang)}"
     )
 
 
 def render_text(checklist: Checklist, lang: str, *, color: bool = False) -> str:
     from rich.console import Console
 
-    h = _HEAD[lang]
+    h = LABELS[lang]
     buffer = io.StringIO()
     console = Console(
         file=buffer, force_terminal=color, no_color=not color, width=100, highlight=False, soft_wrap=True
     )
     console.print(f"[bold]{rich_text(_header(checklist, lang))}[/]")
     for note in checklist.general:
-        console.print(f" [bold]{h['general']}[/]: {rich_text(note.text)}")
+        console.print(f" [bold]{h['m_general']}[/]: {rich_text(note.text)}")
         console.print(f"       [dim]{h['source']}: {rich_text(note.source)}[/]")
     for n, item in enumerate(checklist.items, 1):
         mark = "[green]■[/]" if item.required else "[yellow]□[/]"
-        tag = h["required"] if item.required else h["conditional"]
+        tag = h["m_required"] if item.required else h["m_conditional"]
         console.print(
             f" {n:>2}. {mark} {rich_text(_title(item.title, item.title_en, lang))} [dim]({tag}; {item.id})[/]"
         )
         if item.why:
-            console.print(f"       {h['why']}: {rich_text(item.why)}")
+            console.print(f"       {h['m_why']}: {rich_text(item.why)}")
         if item.notes:
-            console.print(f"       {h['notes']}: {rich_text(item.notes)}")
+            console.print(f"       {h['m_notes']}: {rich_text(item.notes)}")
         console.print(f"       [dim]{h['source']}: {rich_text(item.source)}[/]")
     return buffer.getvalue()
 
 
 def render_markdown(checklist: Checklist, lang: str) -> str:
-    h = _HEAD[lang]
+    h = LABELS[lang]
     rows = [
         f"### {_header(checklist, lang)}",
         "",
-        *[f"- **{h['general']}**: {g.text} ({h['source']}: {g.source})" for g in checklist.general],
+        *[f"- **{h['m_general']}**: {g.text} ({h['source']}: {g.source})" for g in checklist.general],
         *([""] if checklist.general else []),
-        f"| # | {h['item']} | {h['required']} | {h['why']} | {h['notes']} | {h['source']} |",
+        f"| # | {h['m_item']} | {h['m_required']} | {h['m_why']} | {h['m_notes']} | {h['source']} |",
         "|---|---|---|---|---|---|",
     ]
     for n, item in enumerate(checklist.items, 1):
@@ -116,7 +79,7 @@ def render_markdown(checklist: Checklist, lang: str) -> str:
 
 def statuses(lang: str) -> list[str]:
     """The states of a document in the status column, the first one where every item starts."""
-    return _HEAD[lang]["statuses"].split(",")
+    return LABELS[lang]["m_statuses"].split(",")
 
 
 def render_csv(checklist: Checklist, lang: str) -> str:
@@ -125,17 +88,17 @@ def render_csv(checklist: Checklist, lang: str) -> str:
     out.write("\ufeff")
     writer = csv.writer(out)
     writer.writerow(["id", "title", "title_en", "required", "why", "notes", "source", "status"])
-    first, h = statuses(lang)[0], _HEAD[lang]  # column names are keys; the cells are in the language
+    first, h = statuses(lang)[0], LABELS[lang]  # column names are keys; the cells are in the language
     for i in checklist.items:
         writer.writerow(
             [
                 printable(cell)
-                for cell in (i.id, i.title, i.title_en, h["required"] if i.required else h["conditional"])
+                for cell in (i.id, i.title, i.title_en, h["m_required"] if i.required else h["m_conditional"])
             ]
             + [printable(i.why), printable(i.notes), printable(i.source), first]
         )
     for g in checklist.general:  # form requirements for every document, after the items
-        writer.writerow([g.id, "", "", h["general"], "", g.text, g.source, ""])
+        writer.writerow([g.id, "", "", h["m_general"], "", g.text, g.source, ""])
     return out.getvalue()
 
 
@@ -161,14 +124,17 @@ def write_xlsx(
         from openpyxl.worksheet.datavalidation import DataValidation
     except ImportError:
         raise UsageError("xlsx output needs openpyxl: pip install 'icpcheck[xlsx]'") from None
-    h = _HEAD[lang]
+    h = LABELS[lang]
     book = Workbook()
     sheet = book.active
     sheet.title = checklist.type
     title = [printable(company, one_line=True), _header(checklist, lang), as_of.isoformat() if as_of else ""]
     sheet.append([" · ".join(t for t in title if t)])
     sheet["A1"].font = Font(bold=True, size=13)
-    columns = ["#", h["item"], h["required"], h["why"], h["notes"], h["source"], h["status"], h["owner"]]
+    columns = [
+        "#",
+        *(h[k] for k in ("m_item", "m_required", "m_why", "m_notes", "source", "status", "m_owner")),
+    ]
     sheet.append(columns)
     for cell in sheet[2]:
         cell.font = Font(bold=True, color="FFFFFF")
@@ -191,7 +157,7 @@ def write_xlsx(
         sheet.add_data_validation(choices)
         choices.add(f"G3:G{len(checklist.items) + 2}")
     for note in checklist.general:
-        sheet.append(["", h["general"], "", "", note.text, note.source, "", ""])
+        sheet.append(["", h["m_general"], "", "", note.text, note.source, "", ""])
     for letter, width in zip("ABCDEFGH", (5, 42, 8, 36, 42, 40, 12, 12), strict=True):
         sheet.column_dimensions[letter].width = width
     for row in sheet.iter_rows(min_row=3):

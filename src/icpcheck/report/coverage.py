@@ -9,38 +9,16 @@ from collections import Counter
 from icpcheck.ledger import REF_KINDS, STATUSES, Ledger, Statement
 from icpcheck.sources import cite, find_source
 from icpcheck.textsafe import table_cell
+from icpcheck.words import LABELS
 
-_STATUS = {
-    "zh": {
-        "encoded": "已编码",
-        "info_only": "仅供参考",
-        "not_checkable": "无法检查",
-        "superseded": "已被取代",
-        "pending": "待编码",
-    },
-    "en": {s: s.replace("_", " ") for s in STATUSES},
-}
-_WORDS = {
-    "zh": {
-        "seed": "种子",
-        "statements": "条陈述",
-        "total": "合计",
-        "counts": "统计",
-        "resolution": "分歧处理",
-    },
-    "en": {
-        "seed": "seed",
-        "statements": "statements",
-        "total": "total",
-        "counts": "counts",
-        "resolution": "resolution",
-    },
-}
+
+def _status(status: str, lang: str) -> str:
+    return LABELS[lang]["cov_" + status]
 
 
 def _seed(seed: str, lang: str) -> str:
     """ "seed 000《北京 ICP 证办理指南（代理机构）》": a seed by its title, as every output names it."""
-    return f"{_WORDS[lang]['seed']} {seed}《{find_source(seed).title.get(lang)}》"
+    return f"{LABELS[lang]['cov_seed']} {seed}《{find_source(seed).title.get(lang)}》"
 
 
 def _encoding(st: Statement) -> str:
@@ -57,36 +35,40 @@ def _what(st: Statement) -> str:
 
 def _summary(counts: Counter[str], lang: str) -> str:
     total = sum(counts.values())
-    parts = ", ".join(f"{counts[s]} {_STATUS[lang][s]}" for s in STATUSES if counts[s])
-    return f"{total} {_WORDS[lang]['statements']}: {parts}"
+    parts = ", ".join(f"{counts[s]} {_status(s, lang)}" for s in STATUSES if counts[s])
+    return f"{total} {LABELS[lang]['cov_statements']}: {parts}"
 
 
 def coverage_text(ledger: Ledger, lang: str) -> str:
     counts = ledger.counts()
-    words = _WORDS[lang]
+    words = LABELS[lang]
     width = max((len(st.key) for st in ledger.statements), default=10)
-    status_width = max(len(v) for v in _STATUS[lang].values())
+    status_width = max(len(_status(s, lang)) for s in STATUSES)
     out: list[str] = []
     for seed in (s for s in counts if s != "total"):
         out.append(f"{_seed(seed, lang)}  ({_summary(counts[seed], lang)})")
         for st in (st for st in ledger.statements if st.seed == seed):
-            out.append(f"  {st.key:<{width}}  {_STATUS[lang][st.status]:<{status_width}}  「{st.quote}」")
+            out.append(f"  {st.key:<{width}}  {_status(st.status, lang):<{status_width}}  「{st.quote}」")
             out.append(f"  {'':<{width}}  {'':<{status_width}}  → {cite(_what(st))}")
             if st.resolution:
                 out.append(
-                    f"  {'':<{width}}  {'':<{status_width}}  {words['resolution']}: {cite(st.resolution)}"
+                    f"  {'':<{width}}  {'':<{status_width}}  {words['cov_resolution']}: {cite(st.resolution)}"
                 )
         out.append("")
-    out.append(words["counts"])
+    out.append(words["cov_counts"])
     out.extend(_count_rows(counts, lang, markdown=False))
     return "\n".join(out) + "\n"
 
 
 def _count_rows(counts: dict[str, Counter[str]], lang: str, *, markdown: bool) -> list[str]:
-    words = _WORDS[lang]
-    header = [words["seed"], *(_STATUS[lang][s] for s in STATUSES), words["total"]]
+    words = LABELS[lang]
+    header = [words["cov_seed"], *(_status(s, lang) for s in STATUSES), words["cov_total"]]
     rows = [
-        [words["total"] if seed == "total" else seed, *(str(c[s]) for s in STATUSES), str(sum(c.values()))]
+        [
+            words["cov_total"] if seed == "total" else seed,
+            *(str(c[s]) for s in STATUSES),
+            str(sum(c.values())),
+        ]
         for seed, c in counts.items()
     ]
     if markdown:
@@ -131,15 +113,17 @@ def coverage_json(ledger: Ledger) -> str:
 
 def coverage_markdown(ledger: Ledger, lang: str) -> str:
     counts = ledger.counts()
-    words = _WORDS[lang]
-    out = [f"## {words['counts']}", "", *_count_rows(counts, lang, markdown=True), ""]
+    words = LABELS[lang]
+    out = [f"## {words['cov_counts']}", "", *_count_rows(counts, lang, markdown=True), ""]
     for seed in (s for s in counts if s != "total"):
         out += [f"## {_seed(seed, lang)}", "", "| key | status | quote | encoded by / reason |"]
         out.append("|---|---|---|---|")
         for st in (st for st in ledger.statements if st.seed == seed):
-            what = cite(_what(st) + (f"<br>{words['resolution']}: {st.resolution}" if st.resolution else ""))
+            what = cite(
+                _what(st) + (f"<br>{words['cov_resolution']}: {st.resolution}" if st.resolution else "")
+            )
             out.append(
-                f"| `{st.key}` | {_STATUS[lang][st.status]} | {table_cell(st.quote)} | {table_cell(what)} |"
+                f"| `{st.key}` | {_status(st.status, lang)} | {table_cell(st.quote)} | {table_cell(what)} |"
             )
         out.append("")
     return "\n".join(out)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from icpcheck.findings import Status
 from icpcheck.report.writers import record_verdicts, rendered, type_lines
+from icpcheck.words import LABELS
 
 if TYPE_CHECKING:
     from jinja2 import Template
@@ -22,52 +23,6 @@ if TYPE_CHECKING:
     from icpcheck.report.writers import WriterContext
     from icpcheck.timeline import Plan
 
-_WORDS = {
-    "zh": {
-        "title": "ICP 备案与经营许可证评估报告",
-        "company": "主体",
-        "type": "类型",
-        "verdicts": "结论",
-        "gaps": "差距与整改",
-        "no_gaps": "未发现差距。",
-        "rule": "规则",
-        "field": "字段",
-        "requirement": "要求",
-        "next": "下一步",
-        "materials": "材料清单",
-        "timeline": "时间安排",
-        "timeline_note": "深色：最早完成；浅色：最晚完成。",
-        "sources": "依据",
-        "fail": "未通过",
-        "unknown": "待补充",
-        "waived": "已豁免",
-        "earliest": "最早可满足",
-        "deadlines": "需留意的日期",
-        "to_do": "☐",
-    },
-    "en": {
-        "title": "ICP filing and licence assessment",
-        "company": "company",
-        "type": "type",
-        "verdicts": "Verdict",
-        "gaps": "Gaps and what to do next",
-        "no_gaps": "No gaps found.",
-        "rule": "rule",
-        "field": "field",
-        "requirement": "requirement",
-        "next": "next step",
-        "materials": "Materials",
-        "timeline": "Timeline",
-        "timeline_note": "Dark: earliest completion; light: latest completion.",
-        "sources": "Sources",
-        "fail": "not met",
-        "unknown": "missing data",
-        "waived": "waived",
-        "earliest": "earliest date",
-        "deadlines": "Dates to keep",
-        "to_do": "☐",
-    },
-}
 _GAPS = (Status.FAIL, Status.UNKNOWN, Status.WAIVED)
 
 
@@ -148,13 +103,9 @@ def _sources(texts: list[str], lang: str) -> list[str]:
 
 class HtmlWriter:
     def __init__(self, ctx: WriterContext) -> None:
-        from icpcheck.report.checklist import _HEAD
-        from icpcheck.report.text import LABELS
-
         self.ctx = ctx
         self.module: Any = _template().module  # the template's macros: begin, profile, broken, end
-        self.words = {**LABELS[ctx.lang], **{f"m_{k}": v for k, v in _HEAD[ctx.lang].items()}}
-        self.words.update(_WORDS[ctx.lang])
+        self.words = LABELS[ctx.lang]
         self.timelines: dict[tuple[str, str], dict[str, Any] | None] = {}  # the same for every client
 
     def province(self, key: str | None) -> str:

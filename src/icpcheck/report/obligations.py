@@ -16,57 +16,11 @@ from typing import TYPE_CHECKING
 
 from icpcheck.obligations import Obligation, Status
 from icpcheck.textsafe import table_cell
-from icpcheck.words import count
+from icpcheck.words import LABELS, count
 
 if TYPE_CHECKING:
     from icpcheck.report.writers import WriterContext
 
-LABELS = {
-    "zh": {
-        "title": "到期事项",
-        "as_of": "评估日期",
-        "within": "提醒窗口",
-        "due": "到期日",
-        "status": "状态",
-        "days": "剩余天数",
-        "company": "主体",
-        "obligation": "事项",
-        "profile": "档案",
-        "sources": "依据",
-        "unverified": "条款未核实",
-        "provide": "日期未知：请在档案中填写 {field}",
-        "window": "窗口 {start} 起",
-        "none": "没有到期事项。",
-        "errors": "读取失败",
-        "overdue": "已逾期",
-        "due_soon": "即将到期",
-        "upcoming": "未到期",
-        "undated": "日期未知",
-        "summary": "已逾期 {overdue} · 即将到期 {due_soon} · 未到期 {upcoming} · 日期未知 {undated}",
-    },
-    "en": {
-        "title": "Obligations",
-        "as_of": "as of",
-        "within": "reminder window",
-        "due": "due",
-        "status": "status",
-        "days": "days left",
-        "company": "company",
-        "obligation": "obligation",
-        "profile": "profile",
-        "sources": "Sources",
-        "unverified": "article unverified",
-        "provide": "date unknown: provide {field} in the profile",
-        "window": "window opens {start}",
-        "none": "Nothing falls due.",
-        "errors": "input errors",
-        "overdue": "overdue",
-        "due_soon": "due soon",
-        "upcoming": "upcoming",
-        "undated": "undated",
-        "summary": "overdue {overdue} · due soon {due_soon} · upcoming {upcoming} · undated {undated}",
-    },
-}
 STYLE: dict[Status, str] = {
     "overdue": "bold red",
     "due_soon": "yellow",
@@ -103,8 +57,8 @@ def render_json(items: Sequence[Obligation], errors: Errors, view: View) -> str:
 def _heading(view: View) -> str:
     labels = LABELS[view.lang]
     return (
-        f"{labels['title']} · {labels['as_of']} {view.as_of.isoformat()} · "
-        f"{labels['within']} {count(view.within, 'day', view.lang)}"
+        f"{labels['ob_title']} · {labels['as_of']} {view.as_of.isoformat()} · "
+        f"{labels['ob_within']} {count(view.within, 'day', view.lang)}"
     )
 
 
@@ -116,9 +70,9 @@ def _detail(o: Obligation, labels: dict[str, str]) -> str:
     """What the date column alone does not say: a missing date, an open window, a note."""
     parts = []
     if o.status == "undated":
-        parts.append(labels["provide"].format(field=o.field))
+        parts.append(labels["ob_provide"].format(field=o.field))
     elif o.window_start is not None:
-        parts.append(labels["window"].format(start=o.window_start.isoformat()))
+        parts.append(labels["ob_window"].format(start=o.window_start.isoformat()))
     if o.note:
         parts.append(o.note)
     return "; ".join(parts)
@@ -128,13 +82,13 @@ def _summary(items: Sequence[Obligation], labels: dict[str, str]) -> str:
     counts = {s: 0 for s in STYLE}
     for o in items:
         counts[o.status] += 1
-    return labels["summary"].format(**counts)
+    return labels["ob_summary"].format(**counts)
 
 
 def _sources(items: Sequence[Obligation], labels: dict[str, str]) -> list[tuple[str, str]]:
     seen: dict[str, str] = {}
     for o in items:
-        seen.setdefault(o.id, o.source + ("" if o.verified else f" ({labels['unverified']})"))
+        seen.setdefault(o.id, o.source + ("" if o.verified else f" ({labels['ob_unverified']})"))
     return sorted(seen.items())
 
 
@@ -160,11 +114,11 @@ def render_text(items: Sequence[Obligation], errors: Errors, view: View) -> str:
         )
     )
     if not items:
-        console.print(labels["none"])
+        console.print(labels["ob_none"])
     else:
         table = Table(show_edge=False, pad_edge=False, expand=False)
-        for column in ("due", "status", "days", "company", "obligation"):
-            table.add_column(labels[column], no_wrap=column in {"due", "days"})
+        for column in ("ob_due", "status", "ob_days", "company", "ob_obligation"):
+            table.add_column(labels[column], no_wrap=column in {"ob_due", "ob_days"})
         for o in items:
             style = STYLE[o.status]
             what = Text(_what(o))
@@ -174,7 +128,7 @@ def render_text(items: Sequence[Obligation], errors: Errors, view: View) -> str:
             what.append(f"\n{o.id}", style="dim")
             table.add_row(
                 Text(o.due.isoformat() if o.due else "—", style=style),
-                Text(labels[o.status], style=style),
+                Text(labels["ob_" + o.status], style=style),
                 Text("" if o.days is None else str(o.days), style=style),
                 Text(f"{o.company}\n{o.profile}"),
                 what,
@@ -185,7 +139,7 @@ def render_text(items: Sequence[Obligation], errors: Errors, view: View) -> str:
         for key, source in _sources(items, labels):
             console.print(Text(f"  {key}: {source}", style="dim"), soft_wrap=True)  # a citation is one line
     for path, message in errors:
-        console.print(Text(f"{labels['errors']}: {path}: {message}", style="red"))
+        console.print(Text(f"{labels['ob_errors']}: {path}: {message}", style="red"))
     return buffer.getvalue()
 
 
@@ -193,24 +147,24 @@ def render_markdown(items: Sequence[Obligation], errors: Errors, view: View) -> 
     labels = LABELS[view.lang]
     out = [f"## {_heading(view)}\n\n"]
     if not items:
-        out.append(labels["none"] + "\n")
+        out.append(labels["ob_none"] + "\n")
     else:
         out.append(
-            f"| {labels['due']} | {labels['status']} | {labels['days']} | {labels['company']} "
-            f"| {labels['profile']} | {labels['obligation']} |\n|---|---|---|---|---|---|\n"
+            f"| {labels['ob_due']} | {labels['status']} | {labels['ob_days']} | {labels['company']} "
+            f"| {labels['profile']} | {labels['ob_obligation']} |\n|---|---|---|---|---|---|\n"
         )
         for o in items:
             detail = _detail(o, labels)
             what = table_cell(_what(o)) + (f"<br>{table_cell(detail)}" if detail else "") + f" `{o.id}`"
             out.append(
-                f"| {o.due.isoformat() if o.due else '—'} | {labels[o.status]} "
+                f"| {o.due.isoformat() if o.due else '—'} | {labels['ob_' + o.status]} "
                 f"| {'' if o.days is None else o.days} | {table_cell(o.company)} "
                 f"| `{table_cell(o.profile)}` | {what} |\n"
             )
         out.append(f"\n{_summary(items, labels)}\n\n**{labels['sources']}**\n\n")
         out.extend(f"- `{key}`: {table_cell(source)}\n" for key, source in _sources(items, labels))
     if errors:
-        out.append(f"\n**{labels['errors']}**\n\n")
+        out.append(f"\n**{labels['ob_errors']}**\n\n")
         out.extend(f"- `{table_cell(path)}`: {table_cell(message)}\n" for path, message in errors)
     return "".join(out)
 
@@ -226,7 +180,7 @@ def render_ics(items: Sequence[Obligation], errors: Errors, view: View) -> str:
     cal.add("prodid", "-//icpcheck//obligations//EN")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", f"icpcheck · {labels['title']}")
+    cal.add("x-wr-calname", f"icpcheck · {labels['ob_title']}")
     stamp = dt.datetime.combine(as_of, dt.time(0, 0), tzinfo=dt.timezone.utc)
     for o in items:
         day = o.due or as_of
@@ -236,17 +190,17 @@ def render_ics(items: Sequence[Obligation], errors: Errors, view: View) -> str:
         event.add("dtstamp", stamp)
         event.add("dtstart", day)
         event.add("dtend", day + dt.timedelta(days=1))
-        prefix = f"[{labels['undated']}] " if o.status == "undated" else ""
+        prefix = f"[{labels['ob_undated']}] " if o.status == "undated" else ""
         event.add("summary", f"{prefix}{o.company}: {_what(o)}")
         lines = [
             f"{labels['company']}: {o.company}",
-            f"{labels['obligation']}: {_what(o)} ({o.id})",
+            f"{labels['ob_obligation']}: {_what(o)} ({o.id})",
         ]
         detail = _detail(o, labels)
         if detail:
             lines.append(detail)
         lines.append(
-            f"{labels['sources']}: {o.source}" + ("" if o.verified else f" ({labels['unverified']})")
+            f"{labels['sources']}: {o.source}" + ("" if o.verified else f" ({labels['ob_unverified']})")
         )
         event.add("description", "\n".join(lines))
         event.add("categories", [o.id])

@@ -149,16 +149,13 @@ def record_verdicts(ctx: WriterContext, outcome: ProfileOutcome) -> None:
     ctx.verdicts.append((outcome.path, verdicts if outcome.error is None else {"error": "error"}))
 
 
-_CHOSEN = {"zh": ("已检查", "未检查"), "en": ("checked", "not checked")}
-
-
 def type_lines(outcome: ProfileOutcome, lang: str) -> list[str]:
     """One line per type, "checked ICP filing — needed: …": which types were evaluated for the profile, and
     why (asked for, or what classify concluded under --type auto). Every human format shows them."""
     from icpcheck.words import LABELS
 
-    words = _CHOSEN[lang]
+    w = LABELS[lang]
     return [
-        f"{words[0] if c.evaluated else words[1]} {LABELS[lang].get(c.type, c.type)} — {c.reason}"
+        f"{w['checked' if c.evaluated else 'not_checked']} {w.get(c.type, c.type)} — {c.reason}"
         for c in outcome.types
     ]
