@@ -247,7 +247,8 @@ def _runs() -> Iterator[tuple[str, list[str]]]:
         for fmt in ("markdown", "html", "junit"):  # the site report takes eligibility's formats
             page = SITE_PAGES / "wrong-number.html"
             yield f"site {fmt} {lang}", ["site", page, "-f", fmt, "--lang", lang, "--as-of", AS_OF]
-        for rule in ("filing.domain_age", "licence.capital", "licence.social_insurance", "site.font_size"):
+        rules = ("filing.domain_age", "licence.capital", "licence.entity_type", "licence.social_insurance")
+        for rule in (*rules, "site.font_size"):
             yield f"rules show {rule} {lang}", ["rules", "show", rule, "--lang", lang]
         yield f"rules list {lang}", ["rules", "list", "--lang", lang]
         yield f"sources {lang}", ["sources", "--lang", lang]

@@ -131,6 +131,23 @@ def test_rules_show_gives_the_doc_and_the_source_of_the_value_in_force(cli: CLI)
     assert "各省管局要求20170605" in line and "national default" not in line
 
 
+def test_rules_show_says_a_rule_settles_its_type(cli: CLI) -> None:
+    """`settles: true` changes what a run reports (the failing finding alone answers for its type): `rules
+    show` says so in either language, `rules list -f json` carries it, and a rule without it says nothing."""
+    said = {
+        "en": "settles: when this rule fails, its finding alone answers for the licence",
+        "zh": "决定结论: 本规则未通过时，许可证的结论只看这一项",
+    }
+    for lang, words in said.items():
+        code, out, _ = cli("rules", "show", "licence.entity_type", "--lang", lang)
+        assert code == 0 and words in out
+        _, out, _ = cli("rules", "show", "licence.capital", "--lang", lang)
+        assert words.split(":")[0] not in out
+    _, out, _ = cli("rules", "list", "-f", "json")
+    settling = {r["id"] for r in json.loads(out) if r["settles"]}
+    assert settling == {"licence.entity_type"}
+
+
 def test_rules_show_unknown_id_suggests(cli: CLI) -> None:
     code, _, err = cli("rules", "show", "licence.capitol")
     assert code == 2 and "did you mean 'licence.capital'" in err

@@ -73,6 +73,10 @@ LABELS: dict[str, dict[str, str]] = {
         "applies_when": "适用条件",
         "check": "检查条件",
         "produced_by": "由流水线的 `{stage}` 环节产生（无条件）",
+        "settles": (
+            "决定结论: 本规则未通过时，{type}的结论只看这一项，其他{type}规则不再列出；"
+            "本规则被豁免时不起此作用"
+        ),
         "t_filing": "备案",
         "t_licence": "许可证",
         "t_waiver": "豁免",
@@ -209,6 +213,10 @@ LABELS: dict[str, dict[str, str]] = {
         "applies_when": "applies when",
         "check": "check",
         "produced_by": "produced by the `{stage}` stage of the pipeline (no condition)",
+        "settles": (
+            "settles: when this rule fails, its finding alone answers for the {type} and no other "
+            "{type} rule is listed; a waiver of it settles nothing"
+        ),
         "t_filing": "filing",
         "t_licence": "licence",
         "t_waiver": "waiver",

@@ -51,6 +51,7 @@ def catalogue_json(rules: list[Rule], ruleset: RuleSet, lang: str) -> str:
             "tags": r.spec.tags,
             "aliases": r.spec.aliases,
             "produced_by": r.spec.produced_by,
+            "settles": r.spec.settles,
         }
         for r in rules
     ]
@@ -99,6 +100,8 @@ def rule_detail(rule: Rule, ruleset: RuleSet, province: str | None, lang: str) -
         f"{w['source']}: {cite(spec.source)}",
         f"{w['defined_in']}: {rule.file}:{rule.line}",
     ]
+    if spec.settles:
+        out.append(w["settles"].format(type=w["t_" + spec.type]))
     if spec.province_switch:
         where = say(ruleset.provinces_where(spec.province_switch, today), lang)
         out.append(f"{w['provinces']}: " + w["switch"].format(where=where, switch=spec.province_switch))
