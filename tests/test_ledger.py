@@ -277,6 +277,22 @@ def test_coverage_fails_when_the_ledger_is_out_of_step(
     assert "licence.capital_paid" in err and "Traceback" not in err
 
 
+@pytest.mark.parametrize("fmt", ["text", "json", "markdown"])
+def test_coverage_of_a_rules_directory_without_a_ledger(cli: CLI, rules_copy: Path, fmt: str) -> None:
+    """The ledger is optional in a rules directory (`rules validate` passes without it), so its absence is
+    no broken file: `rules coverage` has nothing to print and says so in one line, naming the file, what it
+    is for and where to start one; exit 2, no partial or empty report a CI step could take for a result."""
+    (rules_copy / "ledger.yaml").unlink()
+    code, out, err = cli("rules", "coverage", "--rules", rules_copy, "--format", fmt)
+    assert code == 2 and out == ""
+    [line] = err.strip().splitlines()
+    assert str(rules_copy / "ledger.yaml") in line
+    assert "no fidelity ledger" in line and "each checkable seed statement and what encodes it" in line
+    assert str(ROOT / "rules" / "ledger.yaml") in line  # the bundled one, to copy
+    code, out, _ = cli("rules", "validate", rules_copy)
+    assert code == 0 and "ledger" not in out
+
+
 @pytest.mark.parametrize("fmt", ["text", "markdown"])
 def test_coverage_names_every_seed_by_its_title(cli: CLI, fmt: str) -> None:
     code, out, _ = cli("rules", "coverage", "--format", fmt, "--lang", "en")

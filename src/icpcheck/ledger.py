@@ -123,6 +123,16 @@ class Ledger:
 
 def load_ledger(directory: Path | None = None) -> Ledger:
     path = (directory or rules_dir()) / "ledger.yaml"
+    if not path.exists():  # optional in a rules directory (`rules validate` passes without one)
+        bundled = rules_dir() / "ledger.yaml"
+        start = (
+            f"; to keep one, start from a copy of {bundled}" if bundled != path and bundled.is_file() else ""
+        )
+        raise RuleFileError(
+            "no fidelity ledger in this rules directory: `rules coverage` prints ledger.yaml, each checkable "
+            f"seed statement and what encodes it{start}",
+            file=str(path),
+        )
     spec, source = load_spec(path, LedgerFile)
     seen: dict[str, int] = {}
     for i, st in enumerate(spec.statements):

@@ -104,7 +104,7 @@ def coverage(
     """The fidelity ledger: each checkable seed statement, what encodes it, and counts per seed and status.
 
     Exit 2 if the ledger names an ID that does not exist, or a rule, materials item, parameter or guidance
-    entry cites a seed passage that no statement of that seed lists.
+    entry cites a seed passage that no statement of that seed lists, or the rules directory has no ledger.
     """
     from icpcheck.errors import UsageError
     from icpcheck.ledger import STATUSES, checked_ledger
