@@ -260,7 +260,7 @@ def test_explicit_types_say_they_were_asked_for(cli: CLI) -> None:
     assert _choices(out) == {str(BLOG): {"filing": "asked for (--type filing)"}}
 
 
-@pytest.mark.parametrize("fmt", ["text", "markdown", "html", "junit", "sarif"])
+@pytest.mark.parametrize("fmt", ["text", "markdown", "html", "junit", "sarif", "github"])
 def test_every_format_says_which_types_were_checked_and_why(cli: CLI, fmt: str) -> None:
     code, out, _ = cli("eligibility", BLOG, "--type", "auto", "-f", fmt, *AUTO)
     assert code == 0
@@ -281,14 +281,38 @@ def test_every_format_says_which_types_were_checked_and_why(cli: CLI, fmt: str) 
         skipped = suites[f"{BLOG} (licence)"].find("testcase/skipped")
         assert skipped is not None and skipped.get("message", "").startswith("not evaluated: " + not_needed)
         return
+    if fmt == "github":  # one notice on the profile, its lines in one message (%0A: a command's newline)
+        [notice] = [line for line in out.splitlines() if line.startswith("::notice ")]
+        assert notice.startswith(f"::notice file={BLOG},title=types checked::")
+        out = notice.split("::", 2)[2].replace("%0A", "\n")
+        assert out.count("\n") == 1
     assert f"checked ICP filing — {needed}" in out
     assert f"not checked ICP licence — {not_needed}" in out
 
 
-def test_types_are_said_in_chinese_too(cli: CLI) -> None:
-    _, out, _ = cli("eligibility", BLOG, "--type", "auto", "--as-of", AS_OF.isoformat(), "--lang", "zh")
+@pytest.mark.parametrize("fmt", ["text", "github"])
+def test_types_are_said_in_chinese_too(cli: CLI, fmt: str) -> None:
+    args = ("--type", "auto", "--as-of", AS_OF.isoformat(), "--lang", "zh", "-f", fmt)
+    _, out, _ = cli("eligibility", BLOG, *args)
     assert "已检查 ICP 备案 — 需要：网站/APP 使用中国大陆境内的服务器" in out
     assert "未检查 ICP 经营许可证 — 不需要（是否收费" in out
+    if fmt == "github":
+        assert f"::notice file={BLOG},title=检查的类型::已检查 ICP 备案" in out
+
+
+def test_the_github_types_notice_is_escaped_like_every_annotation(cli: CLI, tmp_path: Path) -> None:
+    """A file name is a workflow-command property: `,` and `:` would end it, `%` and a newline forge the
+    next command. The notice escapes them as the finding annotations do, and says an explicit --type."""
+    import shutil
+
+    path = tmp_path / "a,b:50%\n::error::x.yaml"
+    shutil.copy(BLOG, path)
+    _, out, _ = cli("eligibility", path, "--type", "filing", "-f", "github", *AUTO)
+    [notice] = out.splitlines()  # the blog has no filing gap: the notice alone, on one line
+    name = str(path).replace("%", "%25").replace("\n", "%0A").replace(":", "%3A").replace(",", "%2C")
+    assert notice == (
+        f"::notice file={name},title=types checked::checked ICP filing — asked for (--type filing)"
+    )
 
 
 def test_auto_is_the_default_and_a_configured_type_says_where_it_comes_from(

@@ -102,6 +102,7 @@ LABELS: dict[str, dict[str, str]] = {
         # which types a report checked, and why (report.writers.type_lines)
         "checked": "已检查",
         "not_checked": "未检查",
+        "types_checked": "检查的类型",
         # materials checklists (report.checklist; the HTML report's materials table)
         "m_filing": "ICP 备案材料清单",
         "m_licence": "ICP 经营许可证材料清单",
@@ -240,6 +241,7 @@ LABELS: dict[str, dict[str, str]] = {
         "sources": "Sources",
         "checked": "checked",
         "not_checked": "not checked",
+        "types_checked": "types checked",
         "m_filing": "ICP filing materials",
         "m_licence": "ICP licence materials",
         "m_entity": "entity",

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from icpcheck.findings import Severity, Status
-from icpcheck.report.writers import rendered
+from icpcheck.report.writers import rendered, type_lines
+from icpcheck.words import LABELS
 
 if TYPE_CHECKING:
     from icpcheck.findings import ProfileOutcome
@@ -51,6 +52,12 @@ class GithubWriter:
                 command = "warning" if f.status is Status.UNKNOWN else _COMMAND[f.severity]
                 message = f"{f.message}" + (f" — {f.remediation}" if f.remediation else "")
                 out.append(annotation(command, outcome.path, f.line, f"{f.rule} ({result.type})", message))
+        if outcome.types:  # which types were checked and why, after the profile's findings (one notice)
+            title, lines = (
+                LABELS[self.ctx.lang]["types_checked"],
+                "\n".join(type_lines(outcome, self.ctx.lang)),
+            )
+            out.append(annotation("notice", outcome.path, None, title, lines))
         return "".join(out)
 
     def end(self) -> str:
