@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from icpcheck.engine.conditions import Ctx
@@ -48,10 +48,11 @@ def evaluate(
     label = name or (loaded.name if loaded else model.company.name)
     params = ruleset.params_for(province, as_of)
     ctx = Ctx(model, params, as_of, ruleset.named)
+    said = ruleset.memo.setdefault(("said", province, as_of, lang), {})
     results = []
     for kind in types:
-        rules = [r for r in ruleset.rules if r.spec.type == kind and (select is None or select(r.id))]
-        findings = evaluate_rules(rules, ctx, ruleset, lang, loaded)
+        rules = [r for r in _of_type(ruleset, kind) if select is None or select(r.id)]
+        findings = evaluate_rules(rules, ctx, ruleset, lang, loaded, said)
         if loaded is not None and loaded.placeholders and (select is None or select(PLACEHOLDER_RULE)):
             findings += placeholder_findings(loaded, ruleset, lang)
         results.append(Result(label, kind, province, findings))
@@ -60,14 +61,26 @@ def evaluate(
     return results
 
 
+def _of_type(ruleset: RuleSet, kind: str) -> list[Rule]:
+    key = ("type", kind)
+    if key not in ruleset.memo:
+        ruleset.memo[key] = [r for r in ruleset.rules if r.spec.type == kind]
+    rules: list[Rule] = ruleset.memo[key]
+    return rules
+
+
 def cannot_apply(
     kind: str, entity: str, ruleset: RuleSet, as_of: dt.date, lang: str = "zh"
 ) -> Finding | None:
     """The `settles` rule of `kind` that a subject of this entity type fails whatever else is true (only a
     company can hold the licence), or None: no checklist and no --type auto check for what it cannot hold."""
-    probe = Profile.model_validate({"version": 1, "company": {"name": entity, "entity_type": entity}})
-    result = evaluate(probe, ruleset, as_of=as_of, types=(kind,), lang=lang)[0]
-    return result.findings[0] if result.settled else None
+    key = ("cannot", kind, entity, as_of, lang)
+    if key not in ruleset.memo:  # --type auto asks for every undecided profile of a batch
+        probe = Profile.model_validate({"version": 1, "company": {"name": entity, "entity_type": entity}})
+        result = evaluate(probe, ruleset, as_of=as_of, types=(kind,), lang=lang)[0]
+        ruleset.memo[key] = result.findings[0] if result.settled else None
+    found: Finding | None = ruleset.memo[key]
+    return None if found is None else replace(found)  # a copy: the caller may change its finding
 
 
 def settle(results: list[Result], ruleset: RuleSet) -> None:
@@ -107,32 +120,73 @@ def placeholder_findings(loaded: LoadedProfile, ruleset: RuleSet, lang: str) -> 
 
 
 def evaluate_rules(
-    rules: Iterable[Rule], ctx: Ctx, ruleset: RuleSet, lang: str, loaded: LoadedProfile | None = None
+    rules: Iterable[Rule],
+    ctx: Ctx,
+    ruleset: RuleSet,
+    lang: str,
+    loaded: LoadedProfile | None = None,
+    said: dict[str, _Said] | None = None,
 ) -> list[Finding]:
+    """`said`: the rules' texts under ctx.params in `lang` (filled as rules are met), kept by the caller for
+    the next profile with the same parameters."""
+    said = {} if said is None else said
+    lines: dict[str, int | None] = {}  # several rules name the same field
     findings = []
     for rule in rules:
-        finding = _evaluate_rule(rule, ctx, ruleset, lang)
-        if loaded is not None and finding.field:
-            finding.line = loaded.line_of(finding.field)
+        finding = _evaluate_rule(rule, ctx, ruleset, lang, said)
+        field = finding.field
+        if loaded is not None and field:
+            if field not in lines:
+                lines[field] = loaded.line_of(field)
+            finding.line = lines[field]
         findings.append(finding)
     return findings
 
 
-def _evaluate_rule(rule: Rule, ctx: Ctx, ruleset: RuleSet, lang: str) -> Finding:
+@dataclass(frozen=True, slots=True)
+class _Said:
+    """What a rule's finding says whatever the profile: its texts under one set of parameters (a province on
+    a date) in one language, formatted once a batch, not once a profile."""
+
+    severity: Severity
+    message: str
+    title: str
+    remediation: str
+    only_in: str  # the remedy where the rule's province switch is off ("" for a rule without one)
+
+
+def _say(rule: Rule, ctx: Ctx, ruleset: RuleSet, lang: str) -> _Said:
+    spec, params = rule.spec, ctx.params
+    only_in = ""
+    if spec.province_switch is not None:
+        where = ruleset.provinces_where(spec.province_switch, ctx.as_of)
+        only_in = _ONLY_IN[lang].format(provinces=say(where, lang))
+    return _Said(
+        Severity(spec.severity),
+        format_text(spec.message.get(lang), params, lang),
+        format_text(spec.title.get(lang), params, lang),
+        format_text(spec.remediation.get(lang), params, lang),
+        only_in,
+    )
+
+
+def _evaluate_rule(rule: Rule, ctx: Ctx, ruleset: RuleSet, lang: str, said: dict[str, _Said]) -> Finding:
     spec = rule.spec
+    texts = said.get(spec.id)
+    if texts is None:
+        texts = said[spec.id] = _say(rule, ctx, ruleset, lang)
     finding = Finding(
         rule=spec.id,
         status=Status.PASS,
-        severity=Severity(spec.severity),
-        message=format_text(spec.message.get(lang), ctx.params, lang),
+        severity=texts.severity,
+        message=texts.message,
         remediation="",
         source=spec.source,
-        title=format_text(spec.title.get(lang), ctx.params, lang),
+        title=texts.title,
     )
     if spec.province_switch is not None and ctx.params[spec.province_switch] is not True:
         finding.status = Status.SKIP
-        where = ruleset.provinces_where(spec.province_switch, ctx.as_of)
-        finding.remediation = _ONLY_IN[lang].format(provinces=say(where, lang))
+        finding.remediation = texts.only_in
         return finding
     if rule.applies is not None:
         gate = rule.applies.evaluate(ctx, ctx.root, "")
@@ -149,7 +203,7 @@ def _evaluate_rule(rule: Rule, ctx: Ctx, ruleset: RuleSet, lang: str) -> Finding
         return _unknown(finding, out.field, lang, spec.unknown)
     if out.value is False:
         finding.status = Status.FAIL
-        finding.remediation = format_text(spec.remediation.get(lang), ctx.params, lang)
+        finding.remediation = texts.remediation
     _date(rule, ctx, finding, lang)
     return finding
 

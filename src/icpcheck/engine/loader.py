@@ -193,6 +193,9 @@ class RuleSet:
     directory: Path
     _cache: dict[tuple[str | None, dt.date], dict[str, Any]] = field(default_factory=dict)
     _where: dict[tuple[str, dt.date], tuple[str, ...]] = field(default_factory=dict)  # provinces_where's
+    # the evaluation's answers that hold for a whole batch (icpcheck.engine.evaluate: rule texts per province,
+    # date and language; cannot_apply's probes)
+    memo: dict[tuple[Any, ...], Any] = field(default_factory=dict)
 
     def rule(self, rule_id: str) -> Rule | None:
         return next((r for r in self.rules if r.id == rule_id), None)
