@@ -21,20 +21,21 @@ def compile_path(text: str) -> tuple[Segment, ...]:
 def resolve(obj: Any, path: tuple[Segment, ...]) -> Any:
     """The value at `path`, ABSENT if the profile does not have it; a list for ``[*]`` segments."""
     for i, seg in enumerate(path):
-        if obj is None or obj is ABSENT:
+        if isinstance(obj, BaseModel):  # the usual case first: a profile's model
+            # (model_fields_set without the property call; an index or "*" is never a field's name)
+            if seg not in obj.__pydantic_fields_set__:
+                return ABSENT
+            obj = getattr(obj, seg)
+        elif obj is None or obj is ABSENT:
             return ABSENT
-        if seg == "*":
+        elif seg == "*":
             if not isinstance(obj, list):
                 return ABSENT
             rest = path[i + 1 :]
             values = [resolve(item, rest) for item in obj]
             return [v for v in values if v is not ABSENT and v is not None]
-        if isinstance(seg, int):
+        elif isinstance(seg, int):
             obj = obj[seg] if isinstance(obj, list) and -len(obj) <= seg < len(obj) else ABSENT
-        elif isinstance(obj, BaseModel):
-            if seg not in obj.model_fields_set:
-                return ABSENT
-            obj = getattr(obj, seg)
         elif isinstance(obj, dict):
             obj = obj.get(seg, ABSENT)
         else:
