@@ -305,6 +305,7 @@ class _Invalid:
 
 
 INVALID = _Invalid()
+_Scalar = yaml.ScalarNode
 
 
 class _Walker:
@@ -335,30 +336,53 @@ class _Walker:
             raise self.fail(f"nested deeper than {MAX_DEPTH} levels", node, path)
         if node.tag not in _STANDARD_TAGS:
             return self.refuse(f"tag {node.tag!r} is not allowed (only plain YAML data)", node, path)
-        self.out.lines.setdefault(path, node.start_mark.line + 1)
+        lines = self.out.lines
+        lines.setdefault(path, node.start_mark.line + 1)
+        # Below, a child that is a plain string within the limits (counted as build() counts it) is taken
+        # in place: most values are, and a call of build() for each cost more than the rest of the walk.
+        shallow = depth < MAX_DEPTH
         if isinstance(node, yaml.MappingNode):
             result: dict[str, Any] = {}
-            seen: dict[str, int] = {}
             for key_node, value_node in node.value:
-                key = self.build(key_node, path, depth + 1) if isinstance(key_node, yaml.ScalarNode) else None
-                if key is INVALID:  # a tagged key (a merge key `<<`): the mapping's shape is unknown
-                    raise self.out.problems.pop()
-                if key is None or isinstance(key, (dict, list)):
-                    raise self.fail("mapping keys must be plain names", key_node, path)
-                key = str(key)
-                if key == "<<":
-                    raise self.fail("merge keys (<<) are not supported", key_node, path)
                 line = key_node.start_mark.line + 1
-                if key in seen:
-                    self.refuse(f"duplicate key {key!r} (lines {seen[key]} and {line})", key_node, path)
-                    continue  # the first one is read
-                seen[key] = line
+                if key_node.tag == _STR and type(key_node) is _Scalar and shallow and self.count < MAX_NODES:
+                    self.count += 1
+                    key = key_node.value
+                else:
+                    key = self.build(key_node, path, depth + 1) if isinstance(key_node, _Scalar) else None
+                    if key is INVALID:  # a tagged key (a merge key `<<`): the mapping's shape is unknown
+                        raise self.out.problems.pop()
+                    if key is None or isinstance(key, (dict, list)):
+                        raise self.fail("mapping keys must be plain names", key_node, path)
+                    key = str(key)
+                    if key == "<<":
+                        raise self.fail("merge keys (<<) are not supported", key_node, path)
                 child = (*path, key)
-                self.out.lines[child] = line
-                result[key] = self.build(value_node, child, depth + 1)
+                if key in result:  # the first one is read; its key's line is the child's
+                    self.refuse(f"duplicate key {key!r} (lines {lines[child]} and {line})", key_node, path)
+                    continue
+                lines[child] = line
+                if (
+                    value_node.tag == _STR
+                    and type(value_node) is _Scalar
+                    and shallow
+                    and self.count < MAX_NODES
+                ):
+                    self.count += 1
+                    result[key] = value_node.value
+                else:
+                    result[key] = self.build(value_node, child, depth + 1)
             return result
         if isinstance(node, yaml.SequenceNode):
-            return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
+            items = []
+            for i, item in enumerate(node.value):
+                if item.tag == _STR and type(item) is _Scalar and shallow and self.count < MAX_NODES:
+                    self.count += 1
+                    lines.setdefault((*path, i), item.start_mark.line + 1)
+                    items.append(item.value)
+                else:
+                    items.append(self.build(item, (*path, i), depth + 1))
+            return items
         if node.tag == _STR:
             return node.value  # the common case: skip the constructor machinery
         shown = node.value if len(node.value) <= 40 else f"{node.value[:40]}…"
