@@ -12,7 +12,7 @@ import yaml
 
 from conftest import EXAMPLES
 from icpcheck.choices import ReportFormat
-from icpcheck.pii import mask_email, mask_id, mask_mobile, mask_text
+from icpcheck.pii import mask_email, mask_id, mask_mobile, mask_name, mask_text
 
 CLI = Callable[..., tuple[int, str, str]]
 
@@ -78,3 +78,61 @@ def test_mask_text_leaves_other_numbers_alone() -> None:
         == "capital 1000000, licence 京ICP备2020012345号-1"
     )
     assert mask_text("call +86 13900139000 or ls@yunfan.cn") == "call +86 139****9000 or l***@yunfan.cn"
+
+
+def test_findings_masked_together_as_each_text_alone() -> None:
+    """Redactor.findings searches all texts of a result at once: every finding must come out exactly as
+    masking each of its texts alone would leave it, whether the personal data is whole in one text, split
+    across two texts (not personal data then), at a text's edge or deep in a value."""
+    import random
+
+    from icpcheck.findings import Finding, Severity, Status
+    from icpcheck.pii import Redactor
+
+    redactor = Redactor()
+    redactor._add("张三丰", mask_name)
+    redactor._add("110101199003071233", mask_id)
+    redactor._add("13800138000", mask_mobile)
+    redactor._add("王\n王", mask_name)  # a multi-line value: its matches may overlap and span two texts
+    pieces = "张三|丰|张三丰|1101011990|03071233|110101199003071233|138|00138000|13800138000|139 1111 2222"
+    pieces += "|a@b.cn|@|x|1| |-|京ICP备2020012345号||王|\n"
+    rng = random.Random(19)
+    parts = pieces.split("|")
+
+    def text() -> str:
+        return "".join(rng.choice(parts) for _ in range(rng.randrange(4)))
+
+    def value(depth: int = 0) -> Any:
+        kind = rng.randrange(6 if depth < 2 else 3)
+        if kind == 0:
+            return text()
+        if kind == 1:
+            return rng.choice([None, 7, 1.5, True, ("110101199003071233",)])
+        if kind == 2:
+            return text()
+        if kind == 3:
+            return [value(depth + 1) for _ in range(rng.randrange(3))]
+        return {text(): value(depth + 1) for _ in range(rng.randrange(3))}
+
+    def finding(message: str, remediation: str, expected: Any = None, actual: Any = None) -> Finding:
+        return Finding(
+            "r", Status.FAIL, Severity.ERROR, message, remediation, "", expected=expected, actual=actual
+        )
+
+    # A match across two findings, then one within the second:
+    cases = [[finding("x", "王"), finding("王\n王", "y")]]
+    cases += [
+        [finding(text(), text(), value(), value()) for _ in range(rng.randrange(1, 6))] for _ in range(300)
+    ]
+    for findings in cases:
+        alone = [
+            (
+                redactor.text(f.message),
+                redactor.text(f.remediation),
+                redactor.value(f.expected),
+                redactor.value(f.actual),
+            )
+            for f in findings
+        ]
+        redactor.findings(findings)
+        assert [(f.message, f.remediation, f.expected, f.actual) for f in findings] == alone

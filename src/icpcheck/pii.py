@@ -9,6 +9,7 @@ messages that echo what a file contains).
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -93,8 +94,9 @@ class Redactor:
     """Replaces the personal values of one profile, longest first, wherever they appear in a finding."""
 
     values: dict[str, str] = field(default_factory=dict)
-    compiled: re.Pattern[str] | None = None
-    anything: re.Pattern[str] | None = None  # a value or _MAYBE: most texts hold neither, one search says so
+    # The values longest first, the order a regex alternation of them would try. Plain `in` and `find`
+    # instead of that regex: compiling it for each profile cost more than all the searches (≈ 0.1 ms).
+    longest: list[str] = field(default_factory=list)
 
     @classmethod
     def for_profile(cls, profile: Profile) -> Redactor:
@@ -122,28 +124,35 @@ class Redactor:
         for name in names:
             if name and looks_like_person(name):
                 self._add(name, mask_name)
-        self.compiled = None
 
     def _add(self, value: str | None, mask: Any) -> None:
         if value and len(value) >= 2:
             self.values[value] = mask(value)
 
     def text(self, text: str) -> str:
-        pattern = self._pattern()
-        if pattern is None:
-            return mask_text(text) if _MAYBE.search(text) else text
-        assert self.anything is not None
-        if self.anything.search(text) is None:
-            return text
-        text = pattern.sub(lambda m: self.values[m.group(0)], text)
+        if self.values:
+            if len(self.longest) != len(self.values):  # values were added (keys are never removed)
+                self.longest = sorted(self.values, key=len, reverse=True)
+            if any(value in text for value in self.longest):
+                text = self._replace(text)
         return mask_text(text) if _MAYBE.search(text) else text
 
-    def _pattern(self) -> re.Pattern[str] | None:
-        if self.compiled is None and self.values:
-            values = "|".join(re.escape(v) for v in sorted(self.values, key=len, reverse=True))
-            self.compiled = re.compile(values)
-            self.anything = re.compile(f"{values}|{_MAYBE.pattern}")
-        return self.compiled
+    def _replace(self, text: str) -> str:
+        """Each value in `text` replaced by its mask, left to right; where several start at one place, the
+        longest (as re.sub with the values' alternation would)."""
+        out: list[str] = []
+        pos = 0
+        while True:
+            at, hit = len(text), ""
+            for value in self.longest:
+                found = text.find(value, pos)
+                if found != -1 and found < at:
+                    at, hit = found, value
+            if not hit:
+                out.append(text[pos:])
+                return "".join(out)
+            out += (text[pos:at], self.values[hit])
+            pos = at + len(hit)
 
     def value(self, value: Any) -> Any:
         if isinstance(value, str):
@@ -155,8 +164,45 @@ class Redactor:
         return value
 
     def findings(self, findings: Iterable[Finding]) -> None:
-        for f in findings:
+        """Mask the texts and values of `findings` in place.
+
+        Few findings hold anything to mask (≈ 1 text in 80), and searching their ≈ 250 texts a profile one by
+        one cost more than the masking. So their texts are searched at once, joined by newlines, and only the
+        findings where a match starts are masked field by field, exactly as before. Every match within a
+        text is found: a value is looked for at every position, and no _MAYBE match can span a newline (so
+        none spanning two texts can hide one within a text)."""
+        batch = list(findings)
+        chunks = []
+        for f in batch:
+            texts = [f.message, f.remediation]
+            for value in (f.expected, f.actual):
+                if isinstance(value, str):
+                    texts.append(value)
+                elif isinstance(value, (list, dict)):
+                    _texts(value, texts)
+            chunks.append("\n".join(texts))
+        joined = "\n".join(chunks)
+        ends: list[int] = []  # where each finding's texts end in `joined`
+        for chunk in chunks:
+            ends.append((ends[-1] + 1 if ends else 0) + len(chunk))
+        starts = [m.start() for m in _MAYBE.finditer(joined)]
+        for value in self.values:
+            at = joined.find(value)
+            while at != -1:
+                starts.append(at)
+                at = joined.find(value, at + 1)
+        for i in sorted({bisect_right(ends, at) for at in starts}):
+            f = batch[i]
             f.message = self.text(f.message)
             f.remediation = self.text(f.remediation)
             f.expected = self.value(f.expected)
             f.actual = self.value(f.actual)
+
+
+def _texts(value: list[Any] | dict[Any, Any], out: list[str]) -> None:
+    """The strings in `value` that `Redactor.value` masks."""
+    for item in value.values() if isinstance(value, dict) else value:
+        if isinstance(item, str):
+            out.append(item)
+        elif isinstance(item, (list, dict)):
+            _texts(item, out)
