@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
 from icpcheck import __version__
 from icpcheck.findings import Finding, Severity, Status
+from icpcheck.report.json import encode
 from icpcheck.report.writers import rendered
 
 if TYPE_CHECKING:
@@ -18,8 +20,13 @@ SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 
 
+@lru_cache(maxsize=64)  # asked for each result of a profile
+def _uri(path: str) -> str:
+    return PurePath(path).as_posix()
+
+
 def _location(path: str, line: int | None) -> dict[str, Any]:
-    physical: dict[str, Any] = {"artifactLocation": {"uri": PurePath(path).as_posix()}}
+    physical: dict[str, Any] = {"artifactLocation": {"uri": _uri(path)}}
     if line:
         physical["region"] = {"startLine": line}
     return {"physicalLocation": physical}
@@ -108,8 +115,7 @@ class SarifWriter:
         for result in outcome.results:
             for f in result.findings:
                 if f.status in (Status.FAIL, Status.UNKNOWN, Status.WAIVED):
-                    text = json.dumps(self._result(outcome.path, result.type, f), ensure_ascii=False)
-                    chunks.append(",\n" + text)
+                    chunks.append(",\n" + encode(self._result(outcome.path, result.type, f)))
         return "".join(chunks)
 
     def add(self, outcome: ProfileOutcome) -> str:
