@@ -408,3 +408,17 @@ def test_parallel_jobs_give_identical_ordered_output(
     assert shown == [p.stem for p in expand_paths([folder]) if p.suffix == ".yaml"]
     if fmt == "json":
         assert json.loads(two[1])["errors"][0]["line"] == 3  # errors keep file/line across processes
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "plain", "a & b < c > d", "&amp;", 'say "hi"', "it's", "both \" and '", "tab\tcr\rlf\n", "<&\"'\n>"],
+)
+def test_junit_escapes_as_xml_sax_saxutils(text: str) -> None:
+    """JUnit's own escape and quoteattr (faster) give exactly what xml.sax.saxutils' would."""
+    from xml.sax import saxutils
+
+    from icpcheck.report import junit
+
+    assert junit.escape(text) == saxutils.escape(text)
+    assert junit.quoteattr(text) == saxutils.quoteattr(text)
