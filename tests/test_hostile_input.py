@@ -250,3 +250,29 @@ def test_internal_errors_exit_3_with_a_hint_and_traceback_only_with_debug(
     assert code == 3 and "internal error" in err and "--debug" in err and "Traceback" not in err
     with pytest.raises(RuntimeError):
         run(["--debug", "eligibility", str(EXAMPLES / "missing-data.yaml")])
+
+
+_NUMBERS = ["0", "7", "012", "0x1F", "0o17", "0b101", "1_000", "+5", "-5", "1:30", "9" * 20, "1.5", ".inf"]
+_WORDS = ["true", "True", "TRUE", "yes", "No", "off", "y", "null", "~", "Null", "'quoted'", "１２", "二"]
+_DATES = ["2026-02-28", "2026-02-30", "2026-2-3", "2026-02-28T10:00:00"]
+_TAGGED = ["!!int 12", "!!int 012", "!!bool maybe", "!!bool on", "!!null x", "!!timestamp 2026-13-01"]
+
+
+@pytest.mark.parametrize("scalar", _NUMBERS + _WORDS + _DATES + _TAGGED)
+def test_scalars_read_as_pyyaml_reads_them(scalar: str) -> None:
+    """The walk's shortcut for common scalars (decimals, booleans, null, dates) gives what PyYAML's safe
+    constructor gives, and a value it refuses is refused with the constructor's reason."""
+    from icpcheck.errors import ProfileError
+    from icpcheck.yamlio import load_yaml_text
+
+    text = f"v: {scalar}\nw: [{scalar}]\n"
+    try:
+        expected = yaml.safe_load(text)
+    except Exception as exc:  # e.g. KeyError for !!bool maybe, ValueError for 2026-02-30
+        with pytest.raises(ProfileError) as raised:
+            load_yaml_text(text, "t.yaml")
+        assert f"invalid value {scalar.split()[-1]!r}: {exc}" in str(raised.value)
+        return
+    got = load_yaml_text(text, "t.yaml").data
+    assert got == expected
+    assert [type(got["v"]), type(got["w"][0])] == [type(expected["v"]), type(expected["w"][0])]
