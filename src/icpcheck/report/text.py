@@ -56,6 +56,11 @@ class _Styled:
         self.lines: list[str] = []
 
     def line(self, *parts: str | tuple[str, str]) -> None:
+        if not self.color:  # a file or a pipe (a batch): the texts as they are, unless a tab needs a stop
+            text = "".join([part if isinstance(part, str) else part[0] for part in parts])
+            if "\t" not in text:
+                self.lines.append(text + "\n")
+                return
         out: list[str] = []
         plain = ""  # the line so far without colour codes: where a tab starts
         for part in parts:
