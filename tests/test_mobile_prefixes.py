@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import random
+from collections.abc import Callable
 
 import phonenumbers
 import pytest
@@ -16,7 +17,7 @@ from phonenumbers import geocoder
 from phonenumbers.geodata import GEOCODE_DATA
 
 from conftest import ROOT
-from icpcheck.engine.identifiers import _home_province, _mobile_province
+from icpcheck.engine.identifiers import CN_MOBILE, _home_of, _home_province, _mobile_province
 from icpcheck.provinces import province_table
 
 
@@ -82,3 +83,74 @@ def test_mobile_province_answers(mobile: str, province: str, expected: bool | No
 def test_the_table_is_what_the_tool_makes_of_the_installed_phonenumbers() -> None:
     build = _tool().build  # type: ignore[attr-defined]
     assert (ROOT / "rules" / "mobile_prefixes.tsv").read_text(encoding="utf-8") == build()
+
+
+def test_the_cn_mobile_pattern_is_libphonenumbers() -> None:
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region("CN")
+    assert metadata is not None and metadata.mobile.national_number_pattern == CN_MOBILE.pattern
+
+
+def _by_phonenumbers(text: str) -> str | None:
+    try:
+        return _home_province(phonenumbers.parse(text, "CN"))
+    except phonenumbers.NumberParseException:
+        return None
+
+
+FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+
+
+def test_plainly_written_numbers_answer_as_phonenumbers_does() -> None:
+    """Every 5-digit start of an 11-digit number beginning with 1 (valid mobiles, unallocated ranges, carrier
+    codes, Beijing landlines without their 0), in the spellings the direct lookup takes and some it leaves to
+    phonenumbers: the same province as phonenumbers' parse."""
+    rng = random.Random(86)
+
+    def grouped(n: str, sep: str) -> str:
+        return sep.join((n[:3], n[3:7], n[7:]))
+
+    spellings: list[Callable[[str], str]] = [
+        lambda n: n,
+        lambda n: "+86" + n,
+        lambda n: "+86 " + grouped(n, " "),
+        lambda n: grouped(n, "-"),
+        lambda n: "+86-" + grouped(n, "-"),
+        lambda n: f" {n} ",
+        lambda n: f"-{n}-",
+        lambda n: "+ 8 6 " + n,
+        lambda n: "86" + n,  # the country code without +: phonenumbers decides
+        lambda n: "0086" + n,
+        lambda n: f"({n[:3]}) {n[3:]}",
+        lambda n: n + "1",  # 12 digits
+        lambda n: n[:10],
+        lambda n: "+86\u00a0" + n,  # a no-break space
+        lambda n: n.translate(FULL_WIDTH),
+    ]
+    differ = []
+    plain = 0
+    for start in range(10000, 20000):
+        national = f"{start}{rng.randrange(10**6):06}"
+        text = rng.choice(spellings)(national)
+        plain += CN_MOBILE.fullmatch(national) is not None
+        if _home_of(text) != _by_phonenumbers(text):
+            differ.append(text)
+    assert differ == []
+    assert plain > 3000  # most of the sample takes the direct lookup
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "+",
+        "+86",
+        "1" * 40,
+        "1" * 41,
+        "+86" + "1" * 300,
+        "13800138000\x00",
+        "1380013800０",
+        "13800138000ext12",
+    ],
+)
+def test_odd_spellings_answer_as_phonenumbers_does(text: str) -> None:
+    assert _home_of(text) == _by_phonenumbers(text)

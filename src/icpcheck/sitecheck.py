@@ -18,9 +18,9 @@ if TYPE_CHECKING:
 
     from icpcheck.engine.loader import RuleSet
 
-_FILING_ANY = re.compile(FILING.pattern.strip("^$"))
-_LICENCE_ANY = re.compile(LICENCE.pattern.strip("^$"))
-_PSB_ANY = re.compile(PUBLIC_SECURITY.pattern.strip("^$"))
+_FILING_ANY = re.compile(FILING.strip("^$"))
+_LICENCE_ANY = re.compile(LICENCE.strip("^$"))
+_PSB_ANY = re.compile(PUBLIC_SECURITY.strip("^$"))
 _PHONE = re.compile(r"(?:\+?86[- ]?)?(?:0\d{2,3}[- ]?\d{7,8}|400[- ]?\d{3}[- ]?\d{4}|1[3-9]\d{9})")
 
 LICENCE_FINDINGS = {"site.company_name", "site.address", "site.phone", "site.licence_number"}
