@@ -7,7 +7,13 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from conftest import ROOT
+from icpcheck.cli import run
+from icpcheck.cli.eligibility import eligibility
+
+cli_app = sys.modules["icpcheck.cli.app"]  # the module; icpcheck.cli.app is the Typer app's name too
 
 EXAMPLE = ROOT / "examples" / "beijing-licence-eligible.yaml"
 
@@ -24,3 +30,28 @@ def test_a_plain_eligibility_run_leaves_the_heavy_libraries_out() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
     )
     assert proc.stdout.split() == ["0"]
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["eligibility", "--help"],
+        ["--debug", "materials", "-h"],
+        ["rules", "list", "--help"],
+        ["rules", "show"],
+        ["plan", "--bogus"],
+        ["eligibility", "--format", "xml", "x.yaml"],
+        ["eligibilty"],
+        ["--help"],
+        [],
+    ],
+)
+def test_the_command_alone_parses_as_the_whole_app(
+    argv: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`run` builds only the command it runs (cli.app._app_for): same help, errors and exit code."""
+    if argv and argv[0] == "eligibility":
+        assert [c.callback for c in cli_app._app_for(argv).registered_commands] == [eligibility]
+    alone = run(argv), *capsys.readouterr()
+    monkeypatch.setattr(cli_app, "_app_for", lambda _argv: cli_app.app)
+    assert alone == (run(argv), *capsys.readouterr())
