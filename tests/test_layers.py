@@ -99,3 +99,34 @@ def test_no_import_runs_from_a_lower_layer_up() -> None:
 def test_the_finding_model_imports_nothing_above_the_bottom() -> None:
     tree = _modules()["icpcheck.findings"]
     assert {_layer(name) for name, _ in _imports("icpcheck.findings", tree)} <= {0}
+
+
+# What makes, settles or rewords the findings of a report: only the pipeline calls these, so that every
+# evaluating command (eligibility, obligations' loading, the batch, site, domain) gets one policy, one mask
+# and one renderer. `cannot_apply` (a probe of an entity type, for materials and --type auto) stays an engine
+# query; classify, materials, timeline and obligations evaluate guidance conditions, not rules into findings.
+FINDING_MAKERS = {
+    "icpcheck.engine": {"evaluate", "evaluate_rules"},
+    "icpcheck.engine.evaluate": {"evaluate", "evaluate_rules", "settle", "placeholder_findings"},
+    "icpcheck.sitecheck": {"check_page", "homepage_facts"},
+    "icpcheck.facts.whois": {"enrich", "without_profile", "profile_of"},
+    "icpcheck.policy": {"apply_waivers"},
+}
+ALLOWED = {"icpcheck.pipeline", "icpcheck.engine", "icpcheck.engine.evaluate"}
+
+
+def test_only_the_pipeline_makes_findings() -> None:
+    bypass = []
+    for module, tree in _modules().items():
+        if module in ALLOWED:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module in FINDING_MAKERS:
+                names = {a.name for a in node.names} & FINDING_MAKERS[node.module]
+                bypass += [f"{module}:{node.lineno} imports {node.module}.{n}" for n in sorted(names)]
+            elif isinstance(node, ast.Attribute) and node.attr in {"evaluate", "settle", "check_page"}:
+                # `engine.evaluate(…)` through a module; a condition node's own .evaluate is the engine's
+                base = node.value
+                if isinstance(base, ast.Name) and base.id in {"engine", "evaluate", "sitecheck"}:
+                    bypass.append(f"{module}:{node.lineno} calls {base.id}.{node.attr}")
+    assert not bypass, "\n".join(bypass)

@@ -113,6 +113,7 @@ class ProfileOutcome:
     rendered: str | None = None  # this profile's report text, when the pipeline was asked to render it
     company: str = ""  # the company's name for report headings (masked like the findings: an individual's)
     types: list[TypeChoice] = field(default_factory=list)  # which types were evaluated, and why
+    facts: dict[str, Any] | None = None  # `icpcheck domain`: the whois facts its report shows, masked
     # Set when the profile is rendered (icpcheck.pipeline.evaluate_path): the verdict per type and whether the
     # policy fails the profile, so that a worker process can send the text back without the results.
     summary: dict[str, str] | None = None

@@ -2,10 +2,13 @@
 
     load → enrich → evaluate → policy → mask → render
 
-`evaluate_path` runs them all; render is the output format's per-profile rendering (`Options.render`), run
-where the profile is evaluated, else by the writer (`icpcheck.report.writers`) in the parent.
-`icpcheck.batch` runs the pipeline over many files, in worker processes when asked. The loaded profile is
-never changed: facts gathered from whois or a live homepage fill a copy.
+`evaluate_path` runs them all for a profile file; `evaluate_page` (`icpcheck site`) and `evaluate_domain`
+(`icpcheck domain`) start from a homepage or one domain's whois facts; all go through `evaluate_profile`, the
+one place where findings are made, settled, filtered by the policy, masked and rendered. Render is the output
+format's per-profile rendering (`Options.render`), run where the profile is evaluated, else by the writer
+(`icpcheck.report.writers`) in the parent. `icpcheck.batch` runs the pipeline over many files, in worker
+processes when asked. The loaded profile is never changed: facts gathered from whois or a live homepage fill
+a copy.
 
 Layers of the evaluation path, each importing only from its own layer and those below it
 (tests/test_layers.py keeps it so; docs/architecture.md explains them):
@@ -39,9 +42,15 @@ from icpcheck.policy import Policy, apply_waivers
 
 if TYPE_CHECKING:
     from icpcheck.config import Settings
+    from icpcheck.facts.site import Page
+    from icpcheck.facts.whois import DomainFacts
     from icpcheck.materials import Checklist
     from icpcheck.profile.loader import LoadedProfile
     from icpcheck.profile.model import Profile
+
+
+# A type of `icpcheck site`: the homepage's findings alone, no rule evaluated.
+SITE = "site"
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +132,60 @@ def load_path(
 
 
 def evaluate_path(path: Path, ruleset: RuleSet, options: Options) -> ProfileOutcome:
-    outcome = _evaluate_path(path, ruleset, options)
+    """The whole line for one profile file."""
+    loaded = load_path(path, options.as_of, options.show_pii, draft=not options.strict)
+    if isinstance(loaded, IcpcheckError):
+        return _rendered(ProfileOutcome(str(path), [], loaded), options)
+    return evaluate_profile(loaded, ruleset, options, str(path))
+
+
+def evaluate_page(
+    page: Page, loaded: LoadedProfile | None, ruleset: RuleSet, options: Options
+) -> ProfileOutcome:
+    """`icpcheck site`: the homepage's findings (Options.types SITE), compared with the profile if given."""
+    return evaluate_profile(loaded or _built(None, ""), ruleset, options, page.source, name=page.source)
+
+
+def evaluate_domain(
+    fact: DomainFacts, holder: str | None, ruleset: RuleSet, options: Options
+) -> ProfileOutcome:
+    """`icpcheck domain`: one domain's whois facts and the --holder name are the only profile there is (a
+    refused whois value is unknown, named in `fact.error`); the outcome carries the facts, masked."""
+    from icpcheck.facts.whois import profile_of
+
+    loaded = _built(profile_of(fact, holder), fact.name)
+    return evaluate_profile(loaded, ruleset, options, fact.name, name=fact.name, whois=(fact, holder))
+
+
+def evaluate_profile(
+    loaded: LoadedProfile,
+    ruleset: RuleSet,
+    options: Options,
+    path: str,
+    *,
+    name: str | None = None,
+    whois: tuple[DomainFacts, str | None] | None = None,
+) -> ProfileOutcome:
+    """Enrich → evaluate → policy → mask → render: the one place where findings are made, settled, filtered
+    by the policy, masked and rendered, for a profile file (evaluate_path), a homepage with or without a
+    profile (`icpcheck site`: Options.types SITE) and one domain's whois facts (evaluate_domain). `path`
+    names the outcome, `name` its results (default: the profile's file)."""
+    outcome = _evaluate(loaded, ruleset, options, path, name, whois)
+    return _rendered(outcome, options)
+
+
+def _built(profile: Profile | None, name: str) -> LoadedProfile:
+    """A profile a command made from facts, not read from a file (no lines); None: one that states nothing."""
+    from icpcheck.profile.loader import LoadedProfile
+    from icpcheck.profile.model import Profile
+    from icpcheck.yamlio import LoadedYaml
+
+    if profile is None:
+        profile = Profile.model_validate({"version": 1, "company": {"name": "?"}})
+    return LoadedProfile(profile, LoadedYaml(None, name))
+
+
+def _rendered(outcome: ProfileOutcome, options: Options) -> ProfileOutcome:
     if options.render is not None:
         # With the verdicts and the policy's answer beside the text, a worker process need not send the
         # results back (icpcheck.batch).
@@ -133,25 +195,34 @@ def evaluate_path(path: Path, ruleset: RuleSet, options: Options) -> ProfileOutc
     return outcome
 
 
-def _evaluate_path(path: Path, ruleset: RuleSet, options: Options) -> ProfileOutcome:
+def _evaluate(
+    loaded: LoadedProfile,
+    ruleset: RuleSet,
+    options: Options,
+    path: str,
+    name: str | None,
+    whois: tuple[DomainFacts, str | None] | None,
+) -> ProfileOutcome:
     from icpcheck.pii import Redactor
 
-    loaded = load_path(path, options.as_of, options.show_pii, draft=not options.strict)
-    if isinstance(loaded, IcpcheckError):
-        return ProfileOutcome(str(path), [], loaded)
     loaded, extra, holders = enrich(loaded, ruleset, options)
     profile = loaded.profile
     choices = _choices(profile, ruleset, options)
+    evaluated = [c.type for c in choices if c.evaluated]
     results = evaluate(
         loaded,
         ruleset,
         as_of=options.as_of,
-        types=[c.type for c in choices if c.evaluated],
+        types=[t for t in evaluated if t != SITE],
         province=options.province,
         lang=options.lang,
+        name=name,
         select=options.policy.selects,
         settled=False,
     )
+    if SITE in evaluated:  # the homepage alone: its findings are the one result
+        province = options.province or profile.company.province
+        results.append(Result(name or loaded.name, SITE, province, []))
     by_type = {r.type: r for r in results}
     for finding in extra:
         finding.line = loaded.line_of(finding.field or "")
@@ -166,8 +237,16 @@ def _evaluate_path(path: Path, ruleset: RuleSet, options: Options) -> ProfileOut
         for result in results:
             result.findings = [f for f in result.findings if options.policy.selects(f.rule)]
     settle(results, ruleset)  # after waivers: a waived settling finding settles nothing
+    facts: dict[str, Any] | None = None
+    if whois is not None:
+        from icpcheck.facts.whois import without_profile
+
+        fact, holder = whois
+        without_profile(results, ruleset, options.lang, holder, fact.holder)
+        holders, facts = [fact.holder, holder], fact.to_dict()
     checklists = _checklists(profile, ruleset, options, results) if options.materials else {}
-    company = profile.company.name or ""
+    # a homepage's report is headed by the page (its path), a profile's by the company
+    company = "" if SITE in options.types else profile.company.name or ""
     if not options.show_pii:
         redactor = Redactor.for_profile(profile)
         redactor.holders(holders)  # whois holders that differ from the profile's appear in conflicts
@@ -177,7 +256,15 @@ def _evaluate_path(path: Path, ruleset: RuleSet, options: Options) -> ProfileOut
             for item in checklist.items:
                 item.why = redactor.text(item.why)
         company = redactor.text(company)
-    return ProfileOutcome(str(path), results, checklists=checklists, company=company, types=choices)
+        facts = redactor.value(facts)
+    return ProfileOutcome(
+        path,
+        results,
+        checklists=checklists,
+        company=company,
+        types=[c for c in choices if c.type != SITE],
+        facts=facts,
+    )
 
 
 _ASKED = {"zh": "按要求检查", "en": "asked for"}
@@ -222,7 +309,7 @@ def _result_for(rule: str, by_type: dict[str, Result], results: list[Result]) ->
     if rule.startswith("site."):
         from icpcheck.sitecheck import type_of
 
-        return by_type.get(type_of(rule))
+        return by_type.get(SITE) or by_type.get(type_of(rule))
     return by_type.get("filing") or (results[0] if results else None)
 
 
@@ -231,7 +318,11 @@ def _site(profile: Profile, ruleset: RuleSet, options: Options) -> tuple[Profile
     from icpcheck.sitecheck import check_page, homepage_facts, identity_required
 
     province = options.province or profile.company.province
-    identity = "licence" in options.types and identity_required(ruleset, province, options.as_of)
+    # Name, address and phone are a licence condition (Beijing): for the homepage alone, of a commercial
+    # service, the licence's subject.
+    commercial = bool(profile.service and profile.service.commercial)
+    checked = "licence" in options.types or (SITE in options.types and commercial)
+    identity = checked and identity_required(ruleset, province, options.as_of)
     findings = check_page(options.site, profile, ruleset, options.lang, identity=identity)
     service = profile.service or Service()
     flags = (service.homepage.model_dump(exclude_unset=True) if service.homepage else {}) | homepage_facts(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -21,10 +21,13 @@ from icpcheck.cli.app import (
     settings_for,
 )
 
+if TYPE_CHECKING:
+    from icpcheck.facts.site import Page
+
 AllowPrivate = Annotated[bool, typer.Option("--allow-private", help="Allow private and loopback addresses.")]
 
 
-def load_page(target: str, *, timeout: float, allow_private: bool) -> object:
+def load_page(target: str, *, timeout: float, allow_private: bool) -> Page:
     """A saved .html file, or a page fetched over http(s)."""
     from icpcheck.facts import site
 
@@ -50,10 +53,10 @@ def site_command(
 ) -> None:
     """Check the homepage footer: filing number and link, licence and public-security numbers, identity."""
     from icpcheck.engine import load_ruleset
-    from icpcheck.facts.site import Page
-    from icpcheck.findings import ProfileOutcome, Result, Verdict
+    from icpcheck.findings import Verdict
+    from icpcheck.pipeline import SITE, Options, evaluate_page
+    from icpcheck.profile import load_profile
     from icpcheck.report.writers import WriterContext, make_writer
-    from icpcheck.sitecheck import check_page, identity_required
 
     settings = settings_for(
         ReportFormat,
@@ -63,28 +66,20 @@ def site_command(
         lang=lang,
         rules=rules,
     )
-    language, day = settings.lang, settings.as_of
-    loaded = None
-    identity = False
     ruleset = load_ruleset(settings.rules)
-    if profile is not None:
-        from icpcheck.profile import load_profile
-
-        loaded = load_profile(profile)
-        # Name, address and phone are a licence condition (Beijing): asked of a commercial service only.
-        service = loaded.profile.service
-        identity = bool(service and service.commercial) and identity_required(
-            ruleset, loaded.profile.company.province, day
-        )
+    loaded = load_profile(profile) if profile is not None else None
     page = load_page(target, timeout=settings.timeout or 10.0, allow_private=allow_private)
-    assert isinstance(page, Page)
-    findings = check_page(page, loaded.profile if loaded else None, ruleset, language, identity=identity)
-    province = loaded.profile.company.province if loaded else None
-    result = Result(page.source, "site", province, findings)
     # a findings report like eligibility's: the same writers, in every format
     fmt = settings.format or "text"
     color = fmt == "text" and sys.stdout.isatty()
-    writer = make_writer(fmt, WriterContext(day, language, ruleset, color=color))
-    outcome = ProfileOutcome(page.source, [result])
+    writer = make_writer(fmt, WriterContext(settings.as_of, settings.lang, ruleset, color=color))
+    options = Options(
+        as_of=settings.as_of,
+        types=(SITE,),
+        lang=settings.lang,
+        site=page,
+        render=writer.render,
+    )
+    outcome = evaluate_page(page, loaded, ruleset, options)
     typer.echo(writer.begin() + writer.add(outcome) + writer.end(), nl=False)
-    raise typer.Exit(EXIT_OK if result.verdict is Verdict.ELIGIBLE else EXIT_GAPS)
+    raise typer.Exit(EXIT_OK if outcome.results[0].verdict is Verdict.ELIGIBLE else EXIT_GAPS)

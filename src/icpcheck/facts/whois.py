@@ -28,7 +28,8 @@ from icpcheck.textsafe import printable
 
 if TYPE_CHECKING:
     from icpcheck.engine import RuleSet
-    from icpcheck.findings import Finding
+    from icpcheck.findings import Finding, Result
+    from icpcheck.profile.model import Profile
 
 MAX_REPLY = 256 * 1024
 MAX_CACHE_FILE = 64 * 1024  # a cache entry is about 300 bytes; larger files are not ours
@@ -379,3 +380,76 @@ def enrich(profile: Any, facts: list[DomainFacts], ruleset: RuleSet, lang: str =
                     produced(ruleset, "domain.whois_conflict", Status.FAIL, text, fix, lang, **detail)
                 )
     return findings
+
+
+def profile_of(fact: DomainFacts, holder: str | None) -> Profile:
+    """`icpcheck domain`: the profile that one domain's whois facts and the --holder name make. Only the
+    facts whois gave are set, so the rules see the others as missing (unknown); a value the profile format
+    refuses is unknown too, with why in `fact.error`, never a crash."""
+    from pydantic import ValidationError
+
+    from icpcheck.profile.model import Profile
+
+    facts = (fact.registered, fact.expires, fact.registrar, fact.holder)
+    known = {k: v for k, v in zip(("registered", "expires", "registrar", "holder"), facts, strict=True) if v}
+    company = {"name": holder or "?"}
+    try:
+        return Profile.model_validate(
+            {"version": 1, "company": company, "domains": [{"name": fact.name, **known}]}
+        )
+    except ValidationError as exc:
+        fact.error = f"unusable whois value: {exc.errors()[0]['msg']}"
+        return Profile.model_validate({"version": 1, "company": company, "domains": [{"name": fact.name}]})
+
+
+# There is no profile in `icpcheck domain`: an unknown comes from whois lacking a fact, or from a fact about
+# the filing subject (shareholders, legal representative) that only a profile gives.
+_NO_PROFILE = {
+    "zh": {
+        "whois": "WHOIS 未显示 {field}：请在注册商控制台核对",
+        "subject": (
+            "WHOIS 显示的持有者不是 --holder：仅当其为备案主体的股东或主要负责人时才可能被接受，"
+            "请用 icpcheck eligibility 档案 --whois 核对"
+        ),
+    },
+    "en": {
+        "whois": "whois does not show {field}: check it in the registrar's console",
+        "subject": (
+            "whois shows a holder other than --holder: it can pass only as a shareholder or the principal "
+            "of the filing subject; check with icpcheck eligibility PROFILE --whois"
+        ),
+    },
+}
+
+
+def without_profile(
+    results: list[Result], ruleset: RuleSet, lang: str, holder: str | None, whois_holder: str | None
+) -> None:
+    """Each unknown of `icpcheck domain` worded for what a profile cannot fix, since there is none. The holder
+    rules read facts about the subject (entity type, shareholders, legal representative); all that is known
+    is the --holder name: the same name passes, another name stays unknown with what would decide it."""
+    from icpcheck.findings import Status
+
+    text = _NO_PROFILE[lang]
+    for finding in (f for r in results for f in r.findings if f.status is Status.UNKNOWN):
+        if not (finding.field or "").startswith("domains["):
+            finding.field, finding.expected, finding.actual = "domains[0].holder", holder, whois_holder
+            if whois_holder is not None and holder is not None:
+                if _same_name(holder, whois_holder):
+                    finding.status, finding.remediation = Status.PASS, ""
+                else:
+                    finding.remediation = text["subject"]
+                continue
+        rule = ruleset.rule(finding.rule)
+        hint = rule.spec.unknown if rule else None
+        finding.remediation = hint.get(lang) if hint else text["whois"].format(field=finding.field)
+
+
+def _same_name(a: str, b: str) -> bool:
+    """Names as registries write them: full-width brackets, spaces and case do not make another name."""
+    import unicodedata
+
+    def norm(text: str) -> str:
+        return "".join(unicodedata.normalize("NFKC", text).split()).casefold()
+
+    return norm(a) == norm(b)
