@@ -156,3 +156,82 @@ def test_the_other_commands_read_the_rules_directory_given(
     assert (
         str(rules) in out and f"ok: {len(json.loads(cli('rules', 'list', '-f', 'json')[1])) + 1} rules" in out
     )
+
+
+REGISTRARS = """
+where_to_check: https://domain.miit.gov.cn/
+registrars:
+  - name: MarkMonitor Inc.
+    source: our own check in MIIT's query
+"""
+
+
+def _registrar_status(cli: CLI, *args: str | Path) -> str:
+    _, out, _ = cli("eligibility", PROFILE, "-t", "filing", "-f", "json", "--as-of", "2026-11-22", *args)
+    found = {f["rule"]: f for r in json.loads(out)["results"] for f in r["findings"]}
+    return str(found["filing.domain_registrar_approved"]["status"])
+
+
+def test_the_registrars_of_the_rules_directory_decide(cli: CLI, tmp_path: Path) -> None:
+    """domains/registrars.yaml is read from --rules DIR: a list without the profile's registrar (阿里云)
+    makes it unknown; a directory without the file checks against the bundled list."""
+    listed, missing, broken = (_copy(tmp_path / name) for name in ("listed", "missing", "broken"))
+    (listed / "domains" / "registrars.yaml").write_text(REGISTRARS, encoding="utf-8")
+    (missing / "domains" / "registrars.yaml").unlink()
+    (broken / "domains" / "registrars.yaml").write_text("registrars: 1\n", encoding="utf-8")
+    assert _registrar_status(cli) == "pass"
+    assert _registrar_status(cli, "--rules", listed) == "unknown"
+    assert _registrar_status(cli) == "pass"  # the bundled list again, in the same process
+    assert _registrar_status(cli, "--rules", missing) == "pass"
+    code, _, err = cli("eligibility", PROFILE, "--rules", broken)
+    assert code == 2 and "registrars.yaml" in err and "Traceback" not in err
+
+
+def _copy(target: Path) -> Path:
+    shutil.copytree(ROOT / "rules", target)
+    return target
+
+
+def test_icpcheck_domain_reads_the_registrars_of_the_rules_directory(
+    cli: CLI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from whois_server import SAMPLES, whois_server
+
+    assert SAMPLES.exists(), "../shared/whois-samples is not beside the repo"
+    rules = _copy(tmp_path / "rules")
+    (rules / "domains" / "registrars.yaml").write_text(REGISTRARS, encoding="utf-8")
+    monkeypatch.setenv("ICPCHECK_CACHE_DIR", str(tmp_path / "cache"))
+    with whois_server() as srv:
+        monkeypatch.setenv("ICPCHECK_WHOIS_SERVER", f"127.0.0.1:{srv.server_address[1]}")
+        statuses = []
+        for extra in ((), ("--rules", rules)):
+            _, out, _ = cli("domain", "google.com", "--as-of", "2026-11-22", "-f", "json", *extra)
+            [entry] = json.loads(out)["domains"]
+            assert entry["domain"]["registrar"] == "MARKMONITOR INC."  # listed as MarkMonitor Inc.
+            statuses += [
+                f["status"] for f in entry["findings"] if f["rule"] == "filing.domain_registrar_approved"
+            ]
+    assert statuses == ["unknown", "pass"]
+
+
+def test_the_places_of_the_rules_directory_name_provinces(cli: CLI, tmp_path: Path) -> None:
+    """divisions.tsv (the cities and districts that name a province) is read from --rules DIR by the
+    province table of that directory (`icpcheck provinces NAME`); a directory without one has the bundled
+    table; a malformed line is an input error naming the file and line."""
+    own, missing, broken = (_copy(tmp_path / name) for name in ("own", "missing", "broken"))
+    with (own / "divisions.tsv").open("a", encoding="utf-8") as fh:
+        fh.write("110199\t雁栖湖新区\n")  # not in GB/T 2260: only this directory knows it
+    (missing / "divisions.tsv").unlink()
+    (broken / "divisions.tsv").write_text("110101\t东城区\n11x\n", encoding="utf-8")
+
+    def province(name: str, *rules: str | Path) -> tuple[int, str]:
+        code, out, err = cli("provinces", name, "-f", "json", *rules)
+        assert "Traceback" not in err
+        return code, json.loads(out)["key"] if code == 0 else err
+
+    assert province("雁栖湖新区", "--rules", own) == (0, "beijing")
+    assert province("雁栖湖", "--rules", own) == (0, "beijing")  # its short form too
+    assert province("雁栖湖新区")[0] == 2  # the bundled table does not know it
+    assert province("深圳", "--rules", missing) == (0, "guangdong")
+    code, err = province("深圳", "--rules", broken)
+    assert code == 2 and "divisions.tsv" in err and ":2" in err

@@ -62,6 +62,7 @@ class ProvinceTable:
     provinces: dict[str, Province]
     lookup: dict[str, str]  # normalised alias -> key
     not_mainland: dict[str, str]  # normalised alias -> display name
+    divisions: Path  # the cities and districts its names may be (divisions.tsv)
 
     def resolve(self, name: str) -> Province:
         """The province an alias names; raises UsageError with the valid names otherwise."""
@@ -74,7 +75,7 @@ class ProvinceTable:
                 f"{name!r} ({self.not_mainland[norm]}) is not in mainland China: ICP filing and licences are "
                 "issued by mainland communications administrations only"
             )
-        codes = places().get(norm, set())
+        codes = places(self.divisions).get(norm, set())
         by_code = {str(p.extra.get("division_code")): p for p in self.provinces.values()}
         found = sorted(by_code[c].key for c in codes if c in by_code)
         if len(found) == 1:
@@ -107,15 +108,27 @@ _SUFFIXES = (
 )
 
 
+def divisions_file(directory: Path | None = None) -> Path:
+    """The rules directory's divisions.tsv; the bundled one where that directory has none (the GB/T 2260
+    table is reference data, not a rule a custom directory needs to copy)."""
+    path = (directory or rules_dir()) / "divisions.tsv"
+    return path if path.is_file() else rules_dir() / "divisions.tsv"
+
+
 @cache
-def places() -> dict[str, set[str]]:
-    """Normalised city or district name (full and short form) -> the division codes of its provinces."""
+def places(path: Path | None = None) -> dict[str, set[str]]:
+    """Normalised city or district name (full and short form) -> the division codes of its provinces, from
+    the divisions file at `path` (default: the bundled one)."""
     out: dict[str, set[str]] = {}
-    path = rules_dir() / "divisions.tsv"
-    for line in path.read_text(encoding="utf-8").splitlines():
+    path = path or divisions_file()
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line or line.startswith("#"):
             continue
-        code, name = line.split("\t")
+        code, _, name = line.partition("\t")
+        if not (len(code) == 6 and code.isascii() and code.isdigit() and name.strip()):
+            raise RuleFileError(
+                "expected a 6-digit division code, a tab and a name", file=str(path), line=number
+            )
         names = {name}
         for suffix in _SUFFIXES:
             if name.endswith(suffix) and len(name) - len(suffix) >= 2:
@@ -132,12 +145,15 @@ def _normalise(name: str) -> str:
 
 @cache
 def province_table(directory: Path | None = None) -> ProvinceTable:
-    """The regions of the rules `directory` (default: the bundled rules). The engine resolves province
+    """The regions of the rules `directory` (default: the bundled rules), and the cities and districts
+    (its divisions.tsv, else the bundled one) that name them. The engine and profiles resolve province
     names with the bundled table; a custom directory's table gives what `icpcheck provinces` shows of
-    each region (authority, local requirements)."""
+    each region (authority, local requirements) and the places it knows. A directory without its own
+    provinces.yaml or divisions.tsv has the bundled one."""
     from icpcheck.yamlio import load_yaml_file
 
     path = (directory or rules_dir()) / "provinces.yaml"
+    path = path if path.is_file() else rules_dir() / "provinces.yaml"  # reference data, like divisions.tsv
     doc = load_yaml_file(path, error=RuleFileError).data
     if not isinstance(doc, dict) or not isinstance(doc.get("provinces"), dict):
         raise RuleFileError("expected a mapping with a 'provinces' key", file=str(path))
@@ -158,7 +174,7 @@ def province_table(directory: Path | None = None) -> ProvinceTable:
         for alias in (key, entry.get("zh", ""), entry.get("abbr", ""), *entry.get("aliases", [])):
             if alias:
                 not_mainland[_normalise(str(alias))] = str(entry.get("zh", key))
-    return ProvinceTable(provinces, lookup, not_mainland)
+    return ProvinceTable(provinces, lookup, not_mainland, divisions_file(directory))
 
 
 def _requirements(raw: Any, path: str, key: str) -> tuple[Requirements, ...]:

@@ -250,6 +250,13 @@ def load_ruleset(directory: Path | str | None = None) -> RuleSet:
             check = compile_at(rule.check, source, ("rules", i), "check") if rule.check is not None else None
             rules.append(Rule(rule, applies, check, source.name, source.line_of(("rules", i))))
     _cross_check(rules, named, national, overrides, base)
+    from icpcheck.engine import registrars  # imported with the operators already
+
+    conditions = [*named.values(), *(n for r in rules for n in (r.applies, r.check) if n is not None)]
+    listed = registrars.registrars_file(base)
+    if listed != registrars.registrars_file():  # a list of its own: checked now, like the rule files
+        registrars.approved_names(listed)
+    registrars.bind(conditions, listed)
     return RuleSet(rules, named, national, overrides, base)
 
 
