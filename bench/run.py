@@ -5,7 +5,7 @@ Run: python bench/run.py [--profiles 10000] [--large 20000] [--parts startup,bat
 Targets (issue 19), measured as whole processes on this machine:
 - start-up: `icpcheck eligibility EXAMPLE` and `icpcheck --help` ≤ 1.3 × `python -c "import typer, pydantic,
   yaml"` (the import floor), medians of runs interleaved with the floor's so the load on the machine hits
-  all alike;
+  all alike; for information, the "pydantic model floor" (the same imports and one small model validated);
 - throughput with `--jobs 2` over 10,000 generated profiles: ≥ 2,000 profiles/s in JSON, ≥ 1,000 in text,
   SARIF, JUnit and Markdown;
 - peak memory ≤ 100 MB and flat from 1,000 to 20,000 profiles, every format;
@@ -91,17 +91,29 @@ def _timed_rss(cmd: list[str]) -> tuple[float, float]:
         return seconds, int(log.read().strip().splitlines()[-1]) / 1024
 
 
+# For information: the same imports plus one small pydantic model defined and validated. `import pydantic`
+# is lazy; the first model imports pydantic.main, pydantic-core's schema machinery and the plugin loader
+# (importlib.metadata), which any run that validates a profile pays whatever icpcheck does.
+MODEL_FLOOR = """import typer, pydantic, yaml
+class Floor(pydantic.BaseModel):
+    name: str
+    count: int = 0
+Floor.model_validate({"name": "a", "count": 1})
+"""
+
+
 def startup(runs: int) -> list[Row]:
     medians = _time_interleaved(
         {
             "floor": [sys.executable, "-c", "import typer, pydantic, yaml"],
+            "model": [sys.executable, "-c", MODEL_FLOOR],
             "help": [*ICPCHECK, "--help"],
             "eligibility": [*ICPCHECK, "eligibility", str(EXAMPLE), "--as-of", AS_OF.isoformat()],
         },
         runs,
     )
-    (floor, floor_cpu), (help_, help_cpu), (one, one_cpu) = (
-        medians[k] for k in ("floor", "help", "eligibility")
+    (floor, floor_cpu), (model, model_cpu), (help_, help_cpu), (one, one_cpu) = (
+        medians[k] for k in ("floor", "model", "help", "eligibility")
     )
     return [
         Row("startup.floor_s", "start-up: import floor (s)", floor),
@@ -112,6 +124,17 @@ def startup(runs: int) -> list[Row]:
         Row("startup.floor_cpu", "start-up: import floor (CPU s)", floor_cpu),
         Row("startup.help_cpu_ratio", "start-up: --help ÷ floor (CPU)", help_cpu / floor_cpu, 1.3),
         Row("startup.eligibility_cpu_ratio", "start-up: eligibility ÷ floor (CPU)", one_cpu / floor_cpu, 1.3),
+        Row("startup.model_floor_ratio", "start-up: pydantic model floor ÷ floor", model / floor),
+        Row(
+            "startup.model_floor_cpu_ratio",
+            "start-up: pydantic model floor ÷ floor (CPU)",
+            model_cpu / floor_cpu,
+        ),
+        Row(
+            "startup.eligibility_model_cpu_ratio",
+            "start-up: eligibility ÷ model floor (CPU)",
+            one_cpu / model_cpu,
+        ),
     ]
 
 
