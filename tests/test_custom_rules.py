@@ -6,11 +6,13 @@ import json
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 
 from conftest import EXAMPLES, ROOT
+from icpcheck.errors import UsageError
 
 CLI = Callable[..., tuple[int, str, str]]
 PROFILE = EXAMPLES / "beijing-licence-eligible.yaml"
@@ -235,3 +237,29 @@ def test_the_places_of_the_rules_directory_name_provinces(cli: CLI, tmp_path: Pa
     assert province("深圳", "--rules", missing) == (0, "guangdong")
     code, err = province("深圳", "--rules", broken)
     assert code == 2 and "divisions.tsv" in err and ":2" in err
+
+
+def test_profiles_and_flags_name_places_of_the_rules_directory(
+    cli: CLI, tmp_path: Path, write_profile: Callable[[Any], Path], eligible_data: dict[str, Any]
+) -> None:
+    """With --rules DIR, a profile's company.province and --province resolve with DIR's divisions.tsv, in
+    this process and in worker processes alike; without it, or afterwards in the same process, not."""
+    from icpcheck.provinces import resolve_province
+
+    own = _copy(tmp_path / "own")
+    with (own / "divisions.tsv").open("a", encoding="utf-8") as fh:
+        fh.write("110199\t雁栖湖新区\n")
+    eligible_data["company"]["province"] = "雁栖湖新区"
+    profiles = [write_profile(eligible_data), write_profile(eligible_data)]
+    as_of = ("--as-of", "2026-11-22", "-f", "json")
+    for jobs in ("1", "2"):
+        code, out, err = cli("eligibility", *profiles, *as_of, "-j", jobs, "--rules", own)
+        results = json.loads(out)["results"]
+        assert code == 0 and len(results) >= 2, err
+        assert {r["province"] for r in results} == {"beijing"}
+    code, _, err = cli("eligibility", profiles[0], *as_of)
+    assert code == 2 and "雁栖湖新区" in err
+    code, out, _ = cli("timeline", "-t", "filing", "--province", "雁栖湖", "-f", "json", "--rules", own)
+    assert code == 0 and json.loads(out)["province"] == "beijing"
+    with pytest.raises(UsageError):
+        resolve_province("雁栖湖新区")  # the bundled table again, once the command is done

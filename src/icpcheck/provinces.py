@@ -75,7 +75,7 @@ class ProvinceTable:
                 f"{name!r} ({self.not_mainland[norm]}) is not in mainland China: ICP filing and licences are "
                 "issued by mainland communications administrations only"
             )
-        codes = places(self.divisions).get(norm, set())
+        codes = places(_run_places or self.divisions).get(norm, set())
         by_code = {str(p.extra.get("division_code")): p for p in self.provinces.values()}
         found = sorted(by_code[c].key for c in codes if c in by_code)
         if len(found) == 1:
@@ -106,6 +106,18 @@ _SUFFIXES = (
     "旗",
     "盟",
 )
+
+
+# The divisions file that place names resolve with in this run, whatever table resolves them: that of the
+# rules directory the command was given (set by the CLI, icpcheck.cli.app.settings_for), so a profile's
+# company.province and --province know its places; None: each table's own.
+_run_places: Path | None = None
+
+
+def use_places_of(directory: Path | None) -> None:
+    """Resolve place names with the divisions.tsv of the rules `directory` (None: each table's own)."""
+    global _run_places
+    _run_places = divisions_file(directory) if directory is not None else None
 
 
 def divisions_file(directory: Path | None = None) -> Path:
@@ -146,10 +158,10 @@ def _normalise(name: str) -> str:
 @cache
 def province_table(directory: Path | None = None) -> ProvinceTable:
     """The regions of the rules `directory` (default: the bundled rules), and the cities and districts
-    (its divisions.tsv, else the bundled one) that name them. The engine and profiles resolve province
-    names with the bundled table; a custom directory's table gives what `icpcheck provinces` shows of
-    each region (authority, local requirements) and the places it knows. A directory without its own
-    provinces.yaml or divisions.tsv has the bundled one."""
+    (its divisions.tsv, else the bundled one) that name them. The engine resolves province keys with the
+    bundled table, and place names with the run's divisions (use_places_of); a custom directory's table
+    gives what `icpcheck provinces` shows of each region (authority, local requirements). A directory
+    without its own provinces.yaml or divisions.tsv has the bundled one."""
     from icpcheck.yamlio import load_yaml_file
 
     path = (directory or rules_dir()) / "provinces.yaml"

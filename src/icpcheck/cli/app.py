@@ -61,8 +61,14 @@ def settings_for(formats: Any = None, **flags: Any) -> Settings:
     command line (None: not given), else the project configuration's value, else the default. `formats`:
     the command's formats (a Literal), when it has a --format."""
     from icpcheck.config import resolve
+    from icpcheck.provinces import use_places_of
 
-    return resolve(flags, formats)
+    # Place names (深圳, 浦东) resolve with the divisions.tsv of --rules DIR: in --province, then in the
+    # profiles the command reads (and the configured rules directory's, once the configuration is read).
+    use_places_of(flags.get("rules"))
+    settings = resolve(flags, formats)
+    use_places_of(settings.rules)
+    return settings
 
 
 def parse_date(value: str | None, option: str = "--as-of") -> dt.date:
@@ -174,6 +180,10 @@ def run(argv: list[str]) -> int:
         if hasattr(exc, "format_message") and hasattr(exc, "exit_code"):  # a usage error from the parser
             return _usage_error(exc)
         return _internal(exc, argv)
+    finally:
+        provinces = sys.modules.get("icpcheck.provinces")  # not imported for --help
+        if provinces is not None:  # the next run in this process (tests, a library) has the tables' own
+            provinces.use_places_of(None)
 
 
 def _app_for(argv: list[str]) -> typer.Typer:
