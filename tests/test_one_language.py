@@ -34,7 +34,7 @@ QUOTED = [
     re.compile(r"https?://\S+"),
     re.compile(r"`[^`\n]*`"),
     re.compile(r"(?:[\w.-]+/)+[\w.-]+"),  # paths
-    re.compile(r"\b[\w-]+\.(?:ya?ml|html?|md|tsv|json|csv|cn|com|net|org|xyz|top|tech|icu|hk)\b"),
+    re.compile(r"\b[\w-]+\.(?:ya?ml|html?|md|tsv|txt|json|csv|cn|com|net|org|xyz|top|tech|icu|hk)\b"),
     re.compile(r"\b[a-z][a-z0-9_]*(?:\.[a-z0-9_*]+|\[\d+\]|\[\*\])+"),  # rule IDs, field paths
     re.compile(r"\b[A-Z][A-Z0-9]+\b(?:-\d+)?"),  # acronyms: ICP, IDC, B25, MIIT, SMS, CN, B2-…
     re.compile(r"\bseed \d{3}\b"),
@@ -252,6 +252,10 @@ def _runs() -> Iterator[tuple[str, list[str]]]:
             yield f"rules show {rule} {lang}", ["rules", "show", rule, "--lang", lang]
         yield f"rules list {lang}", ["rules", "list", "--lang", lang]
         yield f"sources {lang}", ["sources", "--lang", lang]
+        # one source in full: its labels, kind, citation form (in en, the publisher and the citation form are
+        # the source's own Chinese names: quoted, not said)
+        for key in ("seed 002", "telecom-regulations") if lang == "zh" else ():
+            yield f"sources {key} {lang}", ["sources", key, "--lang", lang]
         yield (
             f"domain {lang}",
             [

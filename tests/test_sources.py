@@ -151,7 +151,20 @@ def test_sources_command_text_and_json(cli: CLI) -> None:
     assert {d["key"] for d in data} >= {"bj-icp-licence-agency", "icp-measures"}
     seed = next(d for d in data if d.get("seed") == "004")
     assert seed["publisher"] == "北京互联互通科技有限公司" and seed["title"].startswith("Linktom")
-    code, out, _ = cli("sources", "seed 001")
-    assert code == 0 and "河南世耀诚实业集团有限公司" in out and "agency guide" in out
+    code, out, _ = cli("sources", "seed 001", "--lang", "en")
+    assert code == 0 and "河南世耀诚实业集团有限公司" in out and "kind: agency guide" in out
+
+
+def test_one_source_is_described_in_the_language_asked_for(cli: CLI) -> None:
+    """Its labels, its kind and how the rules cite it, in zh or en (the kind stays a key in JSON)."""
+    said = {
+        "zh": ("  类型: 法规", "  引用为: 电信条例", "发布者"),
+        "en": ("  kind: statute", "  cited as: 电信条例", "publisher"),
+    }
+    for lang, lines in said.items():
+        code, out, _ = cli("sources", "telecom-regulations", "--lang", lang)
+        assert code == 0 and all(line in out for line in lines), out
+    code, out, _ = cli("sources", "telecom-regulations", "--lang", "zh", "-f", "json")
+    assert json.loads(out)["kind"] == "statute"
     code, _, err = cli("sources", "seed 999")
     assert code == 2 and "no source" in err

@@ -1,8 +1,8 @@
-"""Every report's fixed words come from one table, icpcheck.words.LABELS.
+"""Every output's fixed words come from one table, icpcheck.words.LABELS.
 
-A report module with its own zh/en table drifts from the others (the same word said two ways, a key missing
-in one language); a module reaching into another's private name breaks when that module changes. Both are
-read from the source with ast, so a new module is checked without being listed here.
+A report or command module with its own zh/en table drifts from the others (the same word said two ways, a
+key missing in one language); a module reaching into another's private name breaks when that module changes.
+Both are read from the source with ast, so a new module is checked without being listed here.
 """
 
 from __future__ import annotations
@@ -43,10 +43,9 @@ def _private_imports(tree: ast.Module) -> list[str]:
     ]
 
 
-def test_report_modules_define_no_label_table() -> None:
-    found = {
-        name: lines for name, tree in _trees(PACKAGE / "report").items() if (lines := _label_tables(tree))
-    }
+def test_report_and_command_modules_define_no_label_table() -> None:
+    trees = {**_trees(PACKAGE / "report"), **_trees(PACKAGE / "cli")}
+    found = {name: lines for name, tree in trees.items() if (lines := _label_tables(tree))}
     assert found == {}, f"put these words in icpcheck.words.LABELS: {found}"
 
 

@@ -6,7 +6,8 @@ a dict) as such. It imports nothing of icpcheck, so any layer can use it.
 
 Every output takes its fixed words from LABELS, none keeps a table of its own (tests/test_word_table.py):
 words shared by several reports have plain keys; words of one report carry its prefix (`m_` materials
-checklists, `ob_` obligations, `html_` and `gap_` the client's HTML report, `cov_` the fidelity ledger).
+checklists, `ob_` obligations, `html_` and `gap_` the client's HTML report, `cov_` the fidelity ledger, `pv_`
+`icpcheck provinces`, `src_` `icpcheck sources`; `section` gives one output's words without its prefix).
 """
 
 from __future__ import annotations
@@ -158,6 +159,48 @@ LABELS: dict[str, dict[str, str]] = {
         "cov_not_checkable": "无法检查",
         "cov_superseded": "已被取代",
         "cov_pending": "待编码",
+        # icpcheck provinces (cli.provinces)
+        "pv_filing": "备案",
+        "pv_licence": "许可证",
+        "pv_count": "{n} 个省级地区，评估日期 {day}（单个省份详情：icpcheck provinces 省份）",
+        "pv_legend": "[未核实]：没有来源明确说明，原因见各行或单个省份详情",
+        "pv_unverified": "未核实",
+        "pv_source": "来源",
+        "pv_since": "自",
+        "pv_consulted": "查阅于",
+        "pv_review": "备案审核 ≤ {filing} 个工作日（通常 {typical}）；许可证审批 ≤ {licence} {unit}",
+        "pv_working": "个工作日",
+        "pv_calendar": "日",
+        "pv_days": "天",
+        "pv_none": "未找到本地要求",
+        "pv_as_of": "评估日期",
+        "pv_authority": "管局",
+        "pv_phones": "电话",
+        "pv_review_head": "审核时限",
+        "pv_current_head": "现行本地要求",
+        "pv_history_head": "历史（已被上述资料取代）",
+        "pv_params_head": "规则使用的参数（本省或有争议）",
+        "pv_national": "全国",
+        "pv_disagreement": "分歧",
+        "pv_decision": "决定",
+        "pv_per": "据",
+        "pv_entries": "{n} 项",
+        # icpcheck sources (cli.sources); kind_*: a source's kind
+        "src_kind": "类型",
+        "src_publisher": "发布者",
+        "src_date": "日期",
+        "src_url": "地址",
+        "src_stated_title": "原标题",
+        "src_seed": "种子",
+        "src_file": "文件",
+        "src_notes": "说明",
+        "src_cited": "引用为",
+        "src_kind_statute": "法规",
+        "src_kind_authority": "主管部门文件",
+        "src_kind_provider_documentation": "服务商文档",
+        "src_kind_agency_guide": "代理机构指南",
+        "src_kind_standard": "标准",
+        "src_kind_repository": "代码仓库",
     },
     "en": {
         "filing": "ICP filing",
@@ -293,6 +336,50 @@ LABELS: dict[str, dict[str, str]] = {
         "cov_not_checkable": "not checkable",
         "cov_superseded": "superseded",
         "cov_pending": "pending",
+        "pv_filing": "filing",
+        "pv_licence": "licence",
+        "pv_count": "{n} provinces, as of {day} (one in full: icpcheck provinces PROVINCE)",
+        "pv_legend": (
+            "[unverified]: no source states it; the reason is on the line or in the province in full"
+        ),
+        "pv_unverified": "unverified",
+        "pv_source": "source",
+        "pv_since": "since",
+        "pv_consulted": "consulted",
+        "pv_review": (
+            "filing review ≤ {filing} working days (typical: {typical}); licence decision ≤ {licence} {unit}"
+        ),
+        "pv_working": "working days",
+        "pv_calendar": "days",
+        "pv_days": "days",
+        "pv_none": "no local requirements found",
+        "pv_as_of": "as of",
+        "pv_authority": "authority",
+        "pv_phones": "phones",
+        "pv_review_head": "review times",
+        "pv_current_head": "local requirements in force",
+        "pv_history_head": "history (superseded by the references above)",
+        "pv_params_head": "parameters the rules use (this province, or disputed)",
+        "pv_national": "national",
+        "pv_disagreement": "disagreement",
+        "pv_decision": "decision",
+        "pv_per": "per",
+        "pv_entries": "{n} entries",
+        "src_kind": "kind",
+        "src_publisher": "publisher",
+        "src_date": "date",
+        "src_url": "address",
+        "src_stated_title": "own title",
+        "src_seed": "seed",
+        "src_file": "file",
+        "src_notes": "notes",
+        "src_cited": "cited as",
+        "src_kind_statute": "statute",
+        "src_kind_authority": "authority",
+        "src_kind_provider_documentation": "provider documentation",
+        "src_kind_agency_guide": "agency guide",
+        "src_kind_standard": "standard",
+        "src_kind_repository": "repository",
     },
 }
 
@@ -325,6 +412,12 @@ _COLON = {"zh": "：", "en": ": "}
 
 def words(lang: str) -> dict[str, str]:
     return LABELS[lang]
+
+
+def section(prefix: str, lang: str) -> dict[str, str]:
+    """The words of one output by the prefix of their keys, without it: section("pv", "en")["count"]."""
+    start = prefix + "_"
+    return {key.removeprefix(start): text for key, text in LABELS[lang].items() if key.startswith(start)}
 
 
 def count(n: int, unit: str, lang: str, high: int | None = None) -> str:

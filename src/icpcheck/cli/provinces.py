@@ -20,68 +20,6 @@ if TYPE_CHECKING:
 # Parameters shown with the review times rather than among the local parameters.
 _REVIEW = ("filing.review_working_days", "licence.review_days", "licence.review_unit", "licence.review_note")
 
-# The words of the text output; the references' own words (requirements, notes, decisions) stay as written.
-LABELS = {
-    "zh": {
-        "lang": "zh",
-        "filing": "备案",
-        "licence": "许可证",
-        "count": "{n} 个省级地区，评估日期 {day}（单个省份详情：icpcheck provinces 省份）",
-        "legend": "[未核实]：没有来源明确说明，原因见各行或单个省份详情",
-        "unverified": "未核实",
-        "source": "来源",
-        "since": "自",
-        "consulted": "查阅于",
-        "review": "备案审核 ≤ {filing} 个工作日（通常 {typical}）；许可证审批 ≤ {licence} {unit}",
-        "working": "个工作日",
-        "calendar": "日",
-        "days": "天",
-        "none": "未找到本地要求",
-        "as_of": "评估日期",
-        "authority": "管局",
-        "phones": "电话",
-        "review_head": "审核时限",
-        "current_head": "现行本地要求",
-        "history_head": "历史（已被上述资料取代）",
-        "params_head": "规则使用的参数（本省或有争议）",
-        "national": "全国",
-        "disagreement": "分歧",
-        "decision": "决定",
-        "per": "据",
-        "entries": "{n} 项",
-    },
-    "en": {
-        "lang": "en",
-        "filing": "filing",
-        "licence": "licence",
-        "count": "{n} provinces, as of {day} (one in full: icpcheck provinces PROVINCE)",
-        "legend": "[unverified]: no source states it; the reason is on the line or in the province in full",
-        "unverified": "unverified",
-        "source": "source",
-        "since": "since",
-        "consulted": "consulted",
-        "review": (
-            "filing review ≤ {filing} working days (typical: {typical}); licence decision ≤ {licence} {unit}"
-        ),
-        "working": "working days",
-        "calendar": "days",
-        "days": "days",
-        "none": "no local requirements found",
-        "as_of": "as of",
-        "authority": "authority",
-        "phones": "phones",
-        "review_head": "review times",
-        "current_head": "local requirements in force",
-        "history_head": "history (superseded by the references above)",
-        "params_head": "parameters the rules use (this province, or disputed)",
-        "national": "national",
-        "disagreement": "disagreement",
-        "decision": "decision",
-        "per": "per",
-        "entries": "{n} entries",
-    },
-}
-
 
 @app.command()
 def provinces(
@@ -113,7 +51,10 @@ def provinces(
     if settings.format == "json":
         typer.echo(cite(json.dumps(rows[0] if province else rows, ensure_ascii=False, indent=2, default=str)))
         return
-    labels = LABELS[language]
+    from icpcheck.words import section
+
+    # the words of the text output (the references' own words stay as written); lang: values said in it
+    labels = section("pv", language) | {"lang": language}
     if province:
         typer.echo(cite(_full_text(rows[0], day, labels)))
         return

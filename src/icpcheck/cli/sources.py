@@ -9,29 +9,6 @@ import typer
 from icpcheck.choices import SimpleFormat
 from icpcheck.cli.app import LangOption, RulesOption, app, settings_for
 
-_LABELS = {
-    "zh": {
-        "kind": "类型",
-        "publisher": "发布者",
-        "date": "日期",
-        "url": "地址",
-        "stated_title": "原标题",
-        "seed": "seed",
-        "file": "文件",
-        "notes": "说明",
-    },
-    "en": {
-        "kind": "kind",
-        "publisher": "publisher",
-        "date": "date",
-        "url": "address",
-        "stated_title": "own title",
-        "seed": "seed",
-        "file": "file",
-        "notes": "notes",
-    },
-}
-
 
 @app.command()
 def sources(
@@ -57,7 +34,9 @@ def sources(
         data = [i.to_dict(language) for i in items]
         typer.echo(json.dumps(data if key is None else data[0], ensure_ascii=False, indent=2))
         return
-    labels = _LABELS[language]
+    from icpcheck.words import section
+
+    labels = section("src", language)
     lines: list[str] = []
     for item in items:
         lines.append(f"{item.key}  {item.title.get(language)}")
@@ -65,7 +44,8 @@ def sources(
             continue
         for field, value in item.to_dict(language).items():
             if field in labels and value:
-                lines.append(f"  {labels[field]}: {value}")
+                said = labels.get(f"kind_{value}".replace(" ", "_"), value) if field == "kind" else value
+                lines.append(f"  {labels[field]}: {said}")
         if item.cited_as:
-            lines.append("  cited as: " + "; ".join(item.cited_as))
+            lines.append(f"  {labels['cited']}: " + "; ".join(item.cited_as))
     typer.echo("\n".join(lines))
