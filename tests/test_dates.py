@@ -18,7 +18,7 @@ import yaml
 
 from conftest import AS_OF, ELIGIBLE, EXAMPLES, ROOT
 from icpcheck.engine import evaluate, load_ruleset
-from icpcheck.engine.conditions import Ctx, add_months, compile_condition, first_change
+from icpcheck.engine.conditions import Ctx, add_months, compile_condition, first_change, timed_names
 from icpcheck.findings import Finding, Status
 from icpcheck.profile.loader import load_profile_text
 
@@ -36,6 +36,21 @@ def _finding(data: dict[str, Any], rule: str, as_of: dt.date = AS_OF, lang: str 
 
 def _shift(raw: dict[str, Any], root: Any, as_of: dt.date = AS_OF) -> dt.date | None:
     return compile_condition(raw).shift(Ctx(root, {}, as_of, {}), root, "")
+
+
+def test_a_named_condition_is_timed_only_through_a_timed_part() -> None:
+    """`use` is as time-dependent as the condition it names (dates are sought only where time can change the
+    outcome); a cycle of `use` ends (and makes nothing timed), as does a named condition using a timed one."""
+    named = {
+        "dated": compile_condition({"field": "expires", "op": "ge", "value": "as_of"}),
+        "via": compile_condition({"all": [{"use": "dated"}, {"field": "x", "op": "eq", "value": 1}]}),
+        "plain": compile_condition({"field": "x", "op": "eq", "value": 1}),
+        "loop": compile_condition({"any": [{"use": "plain"}, {"use": "loop"}]}),
+    }
+    names = timed_names(named)
+    assert names == {"dated", "via"}
+    assert compile_condition({"not": {"use": "via"}}).timed(names)
+    assert not compile_condition({"each": "items", "check": {"use": "loop"}}).timed(names)
 
 
 def test_first_change_finds_the_single_turn() -> None:

@@ -25,8 +25,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
@@ -53,6 +53,24 @@ class Ctx:
     # Set when as_of is a day in the future the engine looks ahead to: the real evaluation date (months from
     # then on are not recorded yet, see ConsecutiveMonths)
     today: dt.date | None = None
+    # path -> its value in `root`: the rules ask for the same fields again and again (company.entity_type a
+    # dozen times a profile). Shared by the contexts looking ahead (the same profile on another day).
+    values: dict[tuple[Any, ...], Any] = field(default_factory=dict)
+    # the named conditions time can change (timed_names(named)), found when first asked
+    timed: frozenset[str] | None = None
+
+    def value(self, path: tuple[Any, ...]) -> Any:
+        """resolve(root, path), once per evaluation."""
+        values = self.values
+        if path in values:
+            return values[path]
+        found = values[path] = resolve(self.root, path)
+        return found
+
+    def timed_names(self) -> frozenset[str]:
+        if self.timed is None:
+            self.timed = timed_names(self.named)
+        return self.timed
 
 
 class ConditionError(ValueError):
@@ -79,9 +97,21 @@ class Node:
         None where time alone does not change it (or it cannot tell)."""
         return None
 
-    def timed(self) -> bool:
-        """Whether time can change this condition (so `shift` is worth asking)."""
+    def timed(self, names: Collection[str]) -> bool:
+        """Whether time can change this condition (so `shift` is worth asking); `names`: the named conditions
+        time can change."""
         return False
+
+
+def timed_names(named: Mapping[str, Node]) -> frozenset[str]:
+    """The named conditions time can change: those with a timed part, or using one that is (the least
+    fixed point: a cycle of `use` alone makes nothing timed)."""
+    found: frozenset[str] = frozenset()
+    while True:
+        now = frozenset(name for name, node in named.items() if node.timed(found))
+        if now == found:
+            return found
+        found = now
 
 
 # --- values -------------------------------------------------------------------------------------------
@@ -281,19 +311,24 @@ class Leaf(Node):
         self.compiled = compile_path(path.lstrip("/"))
         self.op = op
         self.func = operators().get(op)  # None for the unary `exists`
+        self.relation = RELATIONS.get(op)
         self.ref = ref
         self.is_param = is_param
+        self.indirect = not is_param and path.startswith("$")  # the field is a parameter: $capital.field
+        self.absolute = path.startswith("/")  # a profile field from inside each/some/count
         self.null_passes = null_passes
         self.if_missing = if_missing
 
     def _actual(self, ctx: Ctx, item: Any, prefix: str) -> tuple[Any, str | None]:
         if self.is_param:
             return ctx.params[self.path], None
-        if self.path.startswith("$"):  # the field itself is a parameter, e.g. field: $capital.field
+        if self.indirect:
             path = ctx.params[self.path[1:]]
-            return resolve(ctx.root, compile_path(path)), path
-        if self.path.startswith("/"):  # absolute: a profile field from inside each/some/count
-            return resolve(ctx.root, self.compiled), self.path[1:]
+            return ctx.value(compile_path(path)), path
+        if self.absolute:
+            return ctx.value(self.compiled), self.path[1:]
+        if item is ctx.root:
+            return ctx.value(self.compiled), join(prefix, self.path)
         return resolve(item, self.compiled), join(prefix, self.path)
 
     def evaluate(self, ctx: Ctx, item: Any, prefix: str) -> Outcome:
@@ -314,8 +349,8 @@ class Leaf(Node):
         try:
             ok = self.func(actual, expected)
         except TypeError:  # e.g. a number compared with a date: the data does not fit the rule
-            return Outcome(False, field, expected, actual, RELATIONS.get(self.op))
-        return Outcome(ok, field, expected, actual, RELATIONS.get(self.op))
+            return Outcome(False, field, expected, actual, self.relation)
+        return Outcome(ok, field, expected, actual, self.relation)
 
     def shift(self, ctx: Ctx, item: Any, prefix: str) -> dt.date | None:
         """A date compared with as_of ± months: the day the comparison turns."""
@@ -331,7 +366,7 @@ class Leaf(Node):
             return None
         return first_change(lambda day: op(actual, add_months(day, months)), ctx.as_of, turn + _MARGIN)
 
-    def timed(self) -> bool:
+    def timed(self, names: Collection[str]) -> bool:
         return self.ref.as_of and self.op in _MONOTONE
 
     def params(self) -> set[str]:
@@ -351,7 +386,8 @@ def _shifts(parts: list[Node], ctx: Ctx, item: Any, prefix: str, changed: bool) 
     """When a combination of `parts` changes. `changed` is the value that wins (False for all, True for any):
     while a part has it, the combination changes only once every such part has lost it and no other part has
     gained it before; otherwise at the first part that gains it."""
-    timed = [p.timed() for p in parts]
+    names = ctx.timed_names()
+    timed = [p.timed(names) for p in parts]
     if not any(timed):
         return None
     # An unknown part, or one that never turns (untimed) holding the winning value, leaves no day to find:
@@ -384,8 +420,8 @@ class All(Node):
     def shift(self, ctx: Ctx, item: Any, prefix: str) -> dt.date | None:
         return _shifts(self.parts, ctx, item, prefix, False)
 
-    def timed(self) -> bool:
-        return any(p.timed() for p in self.parts)
+    def timed(self, names: Collection[str]) -> bool:
+        return any(p.timed(names) for p in self.parts)
 
     def evaluate(self, ctx: Ctx, item: Any, prefix: str) -> Outcome:
         unknown: Outcome | None = None
@@ -433,8 +469,8 @@ class _Wrapper(Node):
     def shift(self, ctx: Ctx, item: Any, prefix: str) -> dt.date | None:
         return self.part.shift(ctx, item, prefix)
 
-    def timed(self) -> bool:
-        return self.part.timed()
+    def timed(self, names: Collection[str]) -> bool:
+        return self.part.timed(names)
 
     def params(self) -> set[str]:
         return self.part.params()
@@ -473,8 +509,8 @@ class Use(Node):
     def shift(self, ctx: Ctx, item: Any, prefix: str) -> dt.date | None:
         return ctx.named[self.name].shift(ctx, item, prefix)
 
-    def timed(self) -> bool:
-        return True  # the named condition is known only at evaluation: shift finds out
+    def timed(self, names: Collection[str]) -> bool:
+        return self.name in names
 
     def uses(self) -> set[str]:
         return {self.name}
@@ -488,8 +524,8 @@ class _OverList(Node):
         self.compiled = compile_path(path)
         self.check = check
 
-    def items(self, item: Any, prefix: str) -> tuple[list[Any] | None, str]:
-        value = resolve(item, self.compiled)
+    def items(self, ctx: Ctx, item: Any, prefix: str) -> tuple[list[Any] | None, str]:
+        value = ctx.value(self.compiled) if item is ctx.root else resolve(item, self.compiled)
         return (value if isinstance(value, list) else None), join(prefix, self.path)
 
     def params(self) -> set[str]:
@@ -498,8 +534,8 @@ class _OverList(Node):
     def uses(self) -> set[str]:
         return self.check.uses() if self.check else set()
 
-    def timed(self) -> bool:
-        return self.check.timed() if self.check else False
+    def timed(self, names: Collection[str]) -> bool:
+        return self.check.timed(names) if self.check else False
 
 
 class Each(_OverList):
@@ -509,7 +545,7 @@ class Each(_OverList):
         self.if_missing = if_missing
 
     def evaluate(self, ctx: Ctx, item: Any, prefix: str) -> Outcome:
-        items, where = self.items(item, prefix)
+        items, where = self.items(ctx, item, prefix)
         if items is None:
             return Outcome(self.if_missing, where)
         if not items:
@@ -518,7 +554,7 @@ class Each(_OverList):
         return All([_Item(self.check, i) for i in range(len(items))]).evaluate(ctx, items, where)
 
     def shift(self, ctx: Ctx, item: Any, prefix: str) -> dt.date | None:
-        items, where = self.items(item, prefix)
+        items, where = self.items(ctx, item, prefix)
         if not items or self.check is None:
             return None
         return All([_Item(self.check, i) for i in range(len(items))]).shift(ctx, items, where)
@@ -526,7 +562,7 @@ class Each(_OverList):
 
 class Some(_OverList):
     def evaluate(self, ctx: Ctx, item: Any, prefix: str) -> Outcome:
-        items, where = self.items(item, prefix)
+        items, where = self.items(ctx, item, prefix)
         if items is None:
             return Outcome(None, where)
         assert self.check is not None
@@ -534,7 +570,7 @@ class Some(_OverList):
         return out if items else Outcome(False, where, "at least one", [])
 
     def shift(self, ctx: Ctx, item: Any, prefix: str) -> dt.date | None:
-        items, where = self.items(item, prefix)
+        items, where = self.items(ctx, item, prefix)
         if not items or self.check is None:
             return None
         return Any_([_Item(self.check, i) for i in range(len(items))]).shift(ctx, items, where)
@@ -553,8 +589,8 @@ class _Item(Node):
     def shift(self, ctx: Ctx, item: Any, prefix: str) -> dt.date | None:
         return self.check.shift(ctx, item[self.index], f"{prefix}[{self.index}]")
 
-    def timed(self) -> bool:
-        return self.check.timed()
+    def timed(self, names: Collection[str]) -> bool:
+        return self.check.timed(names)
 
 
 # --- identity: "the same person" by the first key both entries give (ID number, else name) ----------
@@ -621,7 +657,7 @@ class Count(_OverList):
         self.distinct = distinct
 
     def evaluate(self, ctx: Ctx, item: Any, prefix: str) -> Outcome:
-        items, where = self.items(item, prefix)
+        items, where = self.items(ctx, item, prefix)
         if items is None:
             return Outcome(None, where)
         values = [
@@ -657,7 +693,7 @@ class Unique(_OverList):
         self.keys = keys
 
     def evaluate(self, ctx: Ctx, item: Any, prefix: str) -> Outcome:
-        items, where = self.items(item, prefix)
+        items, where = self.items(ctx, item, prefix)
         if items is None:
             return Outcome(None, where)
         groups = identity_groups([_identity(e, self.keys) for e in items])
@@ -774,7 +810,7 @@ class ConsecutiveMonths(_OverList):
         self.if_month_missing = if_month_missing
 
     def evaluate(self, ctx: Ctx, item: Any, prefix: str) -> Outcome:
-        items, where = self.items(item, prefix)
+        items, where = self.items(ctx, item, prefix)
         minimum, months = int(self.minimum.get(ctx)), int(self.months.get(ctx))
         expected = {f"min_{self.number_field}": minimum, "months": months}
         if items is None:
@@ -788,7 +824,7 @@ class ConsecutiveMonths(_OverList):
             return Outcome(self.if_month_missing, where, expected, actual)
         return Outcome(True, where, expected, actual)
 
-    def timed(self) -> bool:
+    def timed(self, names: Collection[str]) -> bool:
         return True
 
     def _by_month(self, ctx: Ctx, items: list[Any]) -> dict[str, Any]:
@@ -809,7 +845,7 @@ class ConsecutiveMonths(_OverList):
     def shift(self, ctx: Ctx, item: Any, prefix: str) -> dt.date | None:
         """A failing window passes once the run of months insured up to now is `months` long (the first day
         after it), if the run reaches this month or the one before."""
-        items = self.items(item, prefix)[0]
+        items = self.items(ctx, item, prefix)[0]
         if items is None or self.evaluate(ctx, item, prefix).value is not False:
             return None
         minimum, months = int(self.minimum.get(ctx)), int(self.months.get(ctx))

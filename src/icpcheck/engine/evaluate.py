@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from icpcheck.engine.conditions import Ctx
+from icpcheck.engine.conditions import Ctx, timed_names
 from icpcheck.engine.loader import Bilingual, Rule, RuleSet, format_text
 from icpcheck.findings import Finding, Result, Severity, Status
 from icpcheck.profile.loader import LoadedProfile
@@ -47,7 +47,10 @@ def evaluate(
     province = province or model.company.province
     label = name or (loaded.name if loaded else model.company.name)
     params = ruleset.params_for(province, as_of)
-    ctx = Ctx(model, params, as_of, ruleset.named)
+    timed = ruleset.memo.get(("timed",))
+    if timed is None:
+        timed = ruleset.memo[("timed",)] = timed_names(ruleset.named)
+    ctx = Ctx(model, params, as_of, ruleset.named, timed=timed)
     said = ruleset.memo.setdefault(("said", province, as_of, lang), {})
     results = []
     for kind in types:
@@ -213,7 +216,9 @@ def _date(rule: Rule, ctx: Ctx, finding: Finding, lang: str) -> None:
     (`earliest`), a passing rule's last (`deadline`); the profile's data and the rules in force on the
     evaluation date as they are. The conditions say when (Node.shift); evaluating again on that day and the
     day before confirms it, so a date is never one the engine itself would contradict."""
-    if rule.check is None or finding.status not in (Status.FAIL, Status.PASS) or not rule.check.timed():
+    if rule.check is None or finding.status not in (Status.FAIL, Status.PASS):
+        return
+    if not rule.check.timed(ctx.timed_names()):
         return
     day = rule.check.shift(ctx, ctx.root, "")
     if day is None:

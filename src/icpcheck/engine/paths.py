@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from pydantic import BaseModel
@@ -13,6 +14,7 @@ Segment = str | int  # a name, an index, or "*" for every item of a list
 ABSENT = object()  # the field is not in the profile at all (as opposed to an explicit null)
 
 
+@lru_cache(maxsize=1024)  # a field named by a parameter ($capital.field) is compiled as it is evaluated
 def compile_path(text: str) -> tuple[Segment, ...]:
     """``a.b[0].c`` → ('a', 'b', 0, 'c'); ``.`` → () (the current item)."""
     return () if text in {".", ""} else parse_dotted(text)
