@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any
 
 from icpcheck.engine.conditions import Ctx, timed_names
@@ -13,6 +14,7 @@ from icpcheck.findings import Finding, Result, Severity, Status
 from icpcheck.profile.loader import LoadedProfile
 from icpcheck.profile.model import Profile
 from icpcheck.words import say
+from icpcheck.yamlio import parse_dotted
 
 TYPES = ("filing", "licence")
 
@@ -133,17 +135,18 @@ def evaluate_rules(
     """`said`: the rules' texts under ctx.params in `lang` (filled as rules are met), kept by the caller for
     the next profile with the same parameters."""
     said = {} if said is None else said
-    lines: dict[str, int | None] = {}  # several rules name the same field
     findings = []
     for rule in rules:
         finding = _evaluate_rule(rule, ctx, ruleset, lang, said)
-        field = finding.field
-        if loaded is not None and field:
-            if field not in lines:
-                lines[field] = loaded.line_of(field)
-            finding.line = lines[field]
+        if loaded is not None and finding.field:
+            finding.line = loaded.source.line_of(_dotted_path(finding.field))
         findings.append(finding)
     return findings
+
+
+# LoadedProfile.line_of's parse, kept: the rules name the same fields in every profile of a batch (bounded:
+# an index in a hostile profile's list makes a new name)
+_dotted_path = lru_cache(maxsize=4096)(parse_dotted)
 
 
 @dataclass(frozen=True, slots=True)
