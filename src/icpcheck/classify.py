@@ -115,14 +115,31 @@ def _load_version(path: Path, mtime: int, size: int) -> tuple[ClassifyFile, Load
     return spec, source, nodes
 
 
+def _path(ruleset: RuleSet) -> Path:
+    key = ("classify",)
+    if key not in ruleset.memo:
+        ruleset.memo[key] = ruleset.directory / "guidance" / "classify.yaml"  # bundled, or --rules DIR
+    path: Path = ruleset.memo[key]
+    return path
+
+
 def classify(profile: Profile, ruleset: RuleSet, as_of: dt.date, lang: str = "zh") -> list[Conclusion]:
-    spec, source, nodes = _load(ruleset.directory / "guidance" / "classify.yaml")  # bundled, or --rules DIR
-    params = ruleset.params_for(profile.company.province, as_of)
+    spec, source, nodes = _load(_path(ruleset))
+    province = profile.company.province
+    params = ruleset.params_for(province, as_of)
     ctx = Ctx(profile, params, as_of, ruleset.named)
+    # the texts under these parameters, formatted once a batch (the file's version is part of the key)
+    said: dict[str, str] = ruleset.memo.setdefault(("classify", id(spec), province, as_of, lang), {})
+
+    def fill(text: str) -> str:
+        if text not in said:
+            said[text] = format_text(text, params, lang)
+        return said[text]
+
     out = []
     for item, node in zip(spec.conclusions, nodes, strict=True):
         result = node.evaluate(ctx, profile, "")
-        title = format_text(item.title.get(lang), params, lang)
+        title = fill(item.title.get(lang))
         verdict: Literal["needed", "not_needed", "undecided"]
         if result.value is True:
             verdict, text = "needed", item.because.get(lang)
@@ -130,9 +147,9 @@ def classify(profile: Profile, ruleset: RuleSet, as_of: dt.date, lang: str = "zh
             verdict, text = "not_needed", _NOT[lang] + item.decides.get(lang)
         else:
             verdict, text = "undecided", _OPEN[lang] + item.decides.get(lang)
-        explanation = format_text(text, params, lang)
+        explanation = fill(text)
         conclusion = Conclusion(item.id, verdict, title, explanation, result.field, cite(item.source))
-        conclusion.checks, conclusion.decides = item.checks, format_text(item.decides.get(lang), params, lang)
+        conclusion.checks, conclusion.decides = item.checks, fill(item.decides.get(lang))
         conclusion.unverified = None if item.verified else (item.reason or "unverified")
         if verdict == "needed":
             conclusion.notes = _notes(spec, source, item.id, ctx, profile, lang)
@@ -169,7 +186,7 @@ def choose_types(
     Needed or undecided (the profile cannot tell) → evaluated; not needed → not evaluated, with why.
     `allowed`: the types --only/--skip leave."""
     text = _CHOICE[lang]
-    exists = (ruleset.directory / "guidance" / "classify.yaml").is_file()
+    exists = _path(ruleset).is_file()
     deciding = {c.checks: c for c in classify(profile, ruleset, as_of, lang) if c.checks} if exists else {}
     out = []
     for kind in ("filing", "licence"):
