@@ -59,6 +59,10 @@ def test_first_change_finds_the_single_turn() -> None:
     assert first_change(lambda d: d < dt.date(2026, 1, 2), start, end) == dt.date(2026, 1, 2)
     assert first_change(lambda d: True, start, end) is None  # never turns
     assert first_change(lambda d: False, start, start) is None  # nothing after start
+    # a day near the turn only shortens the search, wherever it lies (before, at or after the turn)
+    turn = dt.date(2026, 3, 1)
+    for near in (start, dt.date(2026, 2, 25), turn, dt.date(2026, 3, 2), dt.date(2026, 11, 1), end):
+        assert first_change(lambda d: d >= turn, start, end, near) == turn
 
 
 def test_combinations_follow_their_parts() -> None:

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -182,15 +182,23 @@ def add_months(day: dt.date, months: int) -> dt.date:
     raise AssertionError("unreachable")  # pragma: no cover - day 28 exists in every month
 
 
-def first_change(holds: Callable[[dt.date], bool | None], start: dt.date, end: dt.date) -> dt.date | None:
+def first_change(
+    holds: Callable[[dt.date], bool | None], start: dt.date, end: dt.date, near: dt.date | None = None
+) -> dt.date | None:
     """The first day in (start, end] on which `holds` differs from its value at `start`, for a `holds` that
-    changes at most once (a date compared with as_of ± months): a binary search over the days."""
+    changes at most once (a date compared with as_of ± months): a binary search over the days. `near`: a day
+    close to the change, where the search splits first (the answer is the same without it)."""
     if end <= start:
         return None
     now = holds(start)
     if holds(end) == now:
         return None
     low, high = start.toordinal(), end.toordinal()
+    if near is not None and start < near < end:
+        if holds(near) == now:
+            low = near.toordinal()
+        else:
+            high = near.toordinal()
     while high - low > 1:
         mid = (low + high) // 2
         if holds(dt.date.fromordinal(mid)) == now:
@@ -364,7 +372,12 @@ class Leaf(Node):
         turn = add_months(actual, -months)  # within a few days of the turn (month ends are clamped)
         if turn >= dt.date.max - dt.timedelta(days=4):
             return None
-        return first_change(lambda day: op(actual, add_months(day, months)), ctx.as_of, turn + _MARGIN)
+
+        def holds(day: dt.date) -> bool | None:
+            return op(actual, add_months(day, months))
+
+        near = turn - _MARGIN if turn > dt.date.min + _MARGIN else None
+        return first_change(holds, ctx.as_of, turn + _MARGIN, near)
 
     def timed(self, names: Collection[str]) -> bool:
         return self.ref.as_of and self.op in _MONOTONE
@@ -413,6 +426,33 @@ def _shifts(parts: list[Node], ctx: Ctx, item: Any, prefix: str, changed: bool) 
     return None if first_other is not None and first_other <= day else day
 
 
+def _all(outcomes: Iterable[Outcome]) -> Outcome:
+    """The outcome of `all` over its parts' outcomes, drawn only until one is False."""
+    unknown: Outcome | None = None
+    last = Outcome(True)
+    for out in outcomes:
+        if out.value is False:
+            return out
+        if out.value is None and unknown is None:
+            unknown = out
+        last = out
+    return unknown or last
+
+
+def _any(outcomes: Iterable[Outcome]) -> Outcome:
+    """The outcome of `any` over its parts' outcomes, drawn only until one is True."""
+    unknown: Outcome | None = None
+    failed: Outcome | None = None
+    for out in outcomes:
+        if out.value is True:
+            return out
+        if out.value is None:
+            unknown = unknown or out
+        elif out.field is not None or failed is None:
+            failed = out  # the last failing field: guards come first, the real requirement last
+    return unknown or failed or Outcome(False)
+
+
 class All(Node):
     def __init__(self, parts: list[Node]) -> None:
         self.parts = parts
@@ -424,16 +464,7 @@ class All(Node):
         return any(p.timed(names) for p in self.parts)
 
     def evaluate(self, ctx: Ctx, item: Any, prefix: str) -> Outcome:
-        unknown: Outcome | None = None
-        last = Outcome(True)
-        for part in self.parts:
-            out = part.evaluate(ctx, item, prefix)
-            if out.value is False:
-                return out
-            if out.value is None and unknown is None:
-                unknown = out
-            last = out
-        return unknown or last
+        return _all(part.evaluate(ctx, item, prefix) for part in self.parts)
 
     def params(self) -> set[str]:
         return set().union(*(p.params() for p in self.parts))
@@ -444,17 +475,7 @@ class All(Node):
 
 class Any_(All):
     def evaluate(self, ctx: Ctx, item: Any, prefix: str) -> Outcome:
-        unknown: Outcome | None = None
-        failed: Outcome | None = None
-        for part in self.parts:
-            out = part.evaluate(ctx, item, prefix)
-            if out.value is True:
-                return out
-            if out.value is None:
-                unknown = unknown or out
-            elif out.field is not None or failed is None:
-                failed = out  # the last failing field: guards come first, the real requirement last
-        return unknown or failed or Outcome(False)
+        return _any(part.evaluate(ctx, item, prefix) for part in self.parts)
 
     def shift(self, ctx: Ctx, item: Any, prefix: str) -> dt.date | None:
         return _shifts(self.parts, ctx, item, prefix, True)
@@ -550,8 +571,9 @@ class Each(_OverList):
             return Outcome(self.if_missing, where)
         if not items:
             return Outcome(self.if_empty, where, None, [])
-        assert self.check is not None
-        return All([_Item(self.check, i) for i in range(len(items))]).evaluate(ctx, items, where)
+        check = self.check
+        assert check is not None
+        return _all(check.evaluate(ctx, entry, f"{where}[{i}]") for i, entry in enumerate(items))
 
     def shift(self, ctx: Ctx, item: Any, prefix: str) -> dt.date | None:
         items, where = self.items(ctx, item, prefix)
@@ -565,9 +587,11 @@ class Some(_OverList):
         items, where = self.items(ctx, item, prefix)
         if items is None:
             return Outcome(None, where)
-        assert self.check is not None
-        out = Any_([_Item(self.check, i) for i in range(len(items))]).evaluate(ctx, items, where)
-        return out if items else Outcome(False, where, "at least one", [])
+        if not items:
+            return Outcome(False, where, "at least one", [])
+        check = self.check
+        assert check is not None
+        return _any(check.evaluate(ctx, entry, f"{where}[{i}]") for i, entry in enumerate(items))
 
     def shift(self, ctx: Ctx, item: Any, prefix: str) -> dt.date | None:
         items, where = self.items(ctx, item, prefix)
