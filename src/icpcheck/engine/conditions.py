@@ -44,6 +44,9 @@ class Outcome:
     relation: str | None = None
 
 
+_UNSEEN = object()  # not looked up yet (ABSENT is an answer)
+
+
 @dataclass(slots=True)
 class Ctx:
     root: Any
@@ -61,11 +64,15 @@ class Ctx:
 
     def value(self, path: tuple[Any, ...]) -> Any:
         """resolve(root, path), once per evaluation."""
-        values = self.values
-        if path in values:
-            return values[path]
-        found = values[path] = resolve(self.root, path)
+        found = self.values.get(path, _UNSEEN)
+        if found is _UNSEEN:
+            found = self.values[path] = resolve(self.root, path)
         return found
+
+    def on(self, day: dt.date) -> Ctx:
+        """The same profile looked at on a later `day` (today stays the real evaluation date). Not
+        dataclasses.replace: ≈ 20 µs a call, twice for every date to act on."""
+        return Ctx(self.root, self.params, day, self.named, self.today or self.as_of, self.values, self.timed)
 
     def timed_names(self) -> frozenset[str]:
         if self.timed is None:
@@ -324,8 +331,11 @@ class Leaf(Node):
         self.is_param = is_param
         self.indirect = not is_param and path.startswith("$")  # the field is a parameter: $capital.field
         self.absolute = path.startswith("/")  # a profile field from inside each/some/count
+        # the usual: a field of the item itself, named as it is (not "." for the item)
+        self.own = not (is_param or self.indirect or self.absolute) and path not in {".", ""}
         self.null_passes = null_passes
         self.if_missing = if_missing
+        self.literal = ref.field is None and ref.param is None and not ref.as_of  # the expected value
 
     def _actual(self, ctx: Ctx, item: Any, prefix: str) -> tuple[Any, str | None]:
         if self.is_param:
@@ -340,7 +350,11 @@ class Leaf(Node):
         return resolve(item, self.compiled), join(prefix, self.path)
 
     def evaluate(self, ctx: Ctx, item: Any, prefix: str) -> Outcome:
-        actual, field = self._actual(ctx, item, prefix)
+        field: str | None
+        if self.own and item is ctx.root and not prefix:  # most leaves: a field of the profile
+            actual, field = ctx.value(self.compiled), self.path
+        else:
+            actual, field = self._actual(ctx, item, prefix)
         if actual is ABSENT:
             return Outcome(self.if_missing, field)
         if self.op == "exists":
@@ -350,7 +364,7 @@ class Leaf(Node):
             return Outcome(True, field, None, None)
         if actual is None:
             return Outcome(None, field)
-        expected = self.ref.get(ctx)
+        expected = self.ref.literal if self.literal else self.ref.get(ctx)
         if expected is ABSENT or expected is None:
             return Outcome(None, self.ref.field, None, actual)
         assert self.func is not None, self.op

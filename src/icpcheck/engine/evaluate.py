@@ -152,13 +152,14 @@ _dotted_path = lru_cache(maxsize=4096)(parse_dotted)
 @dataclass(frozen=True, slots=True)
 class _Said:
     """What a rule's finding says whatever the profile: its texts under one set of parameters (a province on
-    a date) in one language, formatted once a batch, not once a profile."""
+    a date) in one language, formatted once a batch, not once a profile; and whether time can change it."""
 
     severity: Severity
     message: str
     title: str
     remediation: str
     only_in: str  # the remedy where the rule's province switch is off ("" for a rule without one)
+    timed: bool  # its check: dates to act on are sought only then
 
 
 def _say(rule: Rule, ctx: Ctx, ruleset: RuleSet, lang: str) -> _Said:
@@ -173,6 +174,7 @@ def _say(rule: Rule, ctx: Ctx, ruleset: RuleSet, lang: str) -> _Said:
         format_text(spec.title.get(lang), params, lang),
         format_text(spec.remediation.get(lang), params, lang),
         only_in,
+        rule.check is not None and rule.check.timed(ctx.timed_names()),
     )
 
 
@@ -210,7 +212,8 @@ def _evaluate_rule(rule: Rule, ctx: Ctx, ruleset: RuleSet, lang: str, said: dict
     if out.value is False:
         finding.status = Status.FAIL
         finding.remediation = texts.remediation
-    _date(rule, ctx, finding, lang)
+    if texts.timed:
+        _date(rule, ctx, finding, lang)
     return finding
 
 
@@ -221,17 +224,15 @@ def _date(rule: Rule, ctx: Ctx, finding: Finding, lang: str) -> None:
     day before confirms it, so a date is never one the engine itself would contradict."""
     if rule.check is None or finding.status not in (Status.FAIL, Status.PASS):
         return
-    if not rule.check.timed(ctx.timed_names()):
-        return
     day = rule.check.shift(ctx, ctx.root, "")
     if day is None:
         return
-    ahead = replace(ctx, as_of=day, today=ctx.today or ctx.as_of)
+    ahead = ctx.on(day)
     if rule.applies is not None and rule.applies.evaluate(ahead, ahead.root, "").value is not True:
         return
     last_day = day - dt.timedelta(days=1)
     after = rule.check.evaluate(ahead, ahead.root, "")
-    before = rule.check.evaluate(replace(ahead, as_of=last_day), ahead.root, "")
+    before = rule.check.evaluate(ahead.on(last_day), ahead.root, "")
     dates = rule.spec.dates
     text: Bilingual | None
     if finding.status is Status.FAIL and (before.value, after.value) == (False, True):
