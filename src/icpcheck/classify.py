@@ -16,7 +16,7 @@ from typing import Any, Literal
 from pydantic import Field
 
 from icpcheck.engine.conditions import Ctx, Node
-from icpcheck.engine.evaluate import cannot_apply
+from icpcheck.engine.evaluate import cannot_apply, once
 from icpcheck.engine.loader import Bilingual, RuleSet, StrictModel, compile_at, format_text, load_spec
 from icpcheck.findings import TypeChoice
 from icpcheck.profile.model import Profile
@@ -116,11 +116,7 @@ def _load_version(path: Path, mtime: int, size: int) -> tuple[ClassifyFile, Load
 
 
 def _path(ruleset: RuleSet) -> Path:
-    key = ("classify",)
-    if key not in ruleset.memo:
-        ruleset.memo[key] = ruleset.directory / "guidance" / "classify.yaml"  # bundled, or --rules DIR
-    path: Path = ruleset.memo[key]
-    return path
+    return once(ruleset, ("classify",), lambda: ruleset.directory / "guidance" / "classify.yaml")
 
 
 def classify(profile: Profile, ruleset: RuleSet, as_of: dt.date, lang: str = "zh") -> list[Conclusion]:

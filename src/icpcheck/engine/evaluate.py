@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 from icpcheck.engine.conditions import Ctx, timed_names
 from icpcheck.engine.loader import Bilingual, Rule, RuleSet, format_text
@@ -17,6 +17,7 @@ from icpcheck.words import say
 from icpcheck.yamlio import parse_dotted
 
 TYPES = ("filing", "licence")
+T = TypeVar("T")
 
 _PROVIDE = {"zh": "请在档案中填写 {field}", "en": "Provide {field} in the profile"}
 _VERIFY = {"zh": "请核实 {field}", "en": "Verify {field}"}  # given, but icpcheck's data cannot decide it
@@ -49,9 +50,7 @@ def evaluate(
     province = province or model.company.province
     label = name or (loaded.name if loaded else model.company.name)
     params = ruleset.params_for(province, as_of)
-    timed = ruleset.memo.get(("timed",))
-    if timed is None:
-        timed = ruleset.memo[("timed",)] = timed_names(ruleset.named)
+    timed = once(ruleset, ("timed",), lambda: timed_names(ruleset.named))
     ctx = Ctx(model, params, as_of, ruleset.named, timed=timed)
     said = ruleset.memo.setdefault(("said", province, as_of, lang), {})
     results = []
@@ -67,11 +66,15 @@ def evaluate(
 
 
 def _of_type(ruleset: RuleSet, kind: str) -> list[Rule]:
-    key = ("type", kind)
+    return once(ruleset, ("type", kind), lambda: [r for r in ruleset.rules if r.spec.type == kind])
+
+
+def once(ruleset: RuleSet, key: tuple[Any, ...], make: Callable[[], T]) -> T:
+    """ruleset.memo[key], made the first time it is asked for: an answer that holds for a whole batch."""
     if key not in ruleset.memo:
-        ruleset.memo[key] = [r for r in ruleset.rules if r.spec.type == kind]
-    rules: list[Rule] = ruleset.memo[key]
-    return rules
+        ruleset.memo[key] = make()
+    found: T = ruleset.memo[key]
+    return found
 
 
 def cannot_apply(
@@ -79,19 +82,21 @@ def cannot_apply(
 ) -> Finding | None:
     """The `settles` rule of `kind` that a subject of this entity type fails whatever else is true (only a
     company can hold the licence), or None: no checklist and no --type auto check for what it cannot hold."""
-    key = ("cannot", kind, entity, as_of, lang)
-    if key not in ruleset.memo:  # --type auto asks for every undecided profile of a batch
-        probe = Profile.model_validate({"version": 1, "company": {"name": entity, "entity_type": entity}})
-        result = evaluate(probe, ruleset, as_of=as_of, types=(kind,), lang=lang)[0]
-        ruleset.memo[key] = result.findings[0] if result.settled else None
-    found: Finding | None = ruleset.memo[key]
+
+    def probe() -> Finding | None:
+        subject = Profile.model_validate({"version": 1, "company": {"name": entity, "entity_type": entity}})
+        result = evaluate(subject, ruleset, as_of=as_of, types=(kind,), lang=lang)[0]
+        return result.findings[0] if result.settled else None
+
+    # once a batch: --type auto asks for every undecided profile
+    found = once(ruleset, ("cannot", kind, entity, as_of, lang), probe)
     return None if found is None else replace(found)  # a copy: the caller may change its finding
 
 
 def settle(results: list[Result], ruleset: RuleSet) -> None:
     """A type whose `settles` rule fails is answered by that finding alone, the other findings dropped: an
     individual is told that only a company can hold the licence, not asked for a company's capital."""
-    settling = {r.id for r in ruleset.rules if r.spec.settles}
+    settling = once(ruleset, ("settling",), lambda: {r.id for r in ruleset.rules if r.spec.settles})
     for result in results:
         decisive = [f for f in result.findings if f.rule in settling and f.status is Status.FAIL]
         if decisive:
