@@ -101,6 +101,29 @@ def test_broken_rule_files(cli: CLI, rules_copy: Path, file: str, old: str, new:
     assert f"{file.split('/')[-1]}:" in err  # names the file and a line
 
 
+@pytest.mark.parametrize(
+    ("conditions", "expected"),
+    [
+        ("  loop_a: {use: loop_b}\n  loop_b: {use: loop_a}\n", "cycle: loop_a → loop_b → loop_a"),
+        ("  loop_a: {not: {use: loop_a}}\n", "cycle: loop_a → loop_a"),
+        ("  loop_a: {all: [{use: nowhere}]}\n", "condition 'loop_a' uses unknown condition 'nowhere'"),
+    ],
+)
+def test_named_conditions_that_cannot_be_evaluated_are_refused(
+    cli: CLI, rules_copy: Path, conditions: str, expected: str
+) -> None:
+    """A cycle of `use` recursed without end (an internal error) when a rule using it was evaluated."""
+    _break(rules_copy / "filing.yaml", "conditions:\n", f"conditions:\n{conditions}")
+    _break(rules_copy / "filing.yaml", "check: {use: content_pre_approved}", "check: {use: loop_a}")
+    for args in (
+        ("rules", "validate", rules_copy),
+        ("eligibility", ROOT / "examples" / "beijing-licence-eligible.yaml", "--rules", rules_copy),
+    ):
+        code, out, err = cli(*args)
+        assert code == 2 and not out and "Traceback" not in err and "internal error" not in err
+        assert expected in err and "filing.yaml:" in err and len(err.strip().splitlines()) == 1
+
+
 def test_condition_error_points_at_its_line(cli: CLI, rules_copy: Path) -> None:
     _break(rules_copy / "licence.yaml", "op: ge, value: $capital.min_cny", "op: gte, value: $capital.min_cny")
     _, _, err = cli("rules", "validate", rules_copy)

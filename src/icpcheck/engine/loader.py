@@ -235,6 +235,7 @@ def load_ruleset(directory: Path | str | None = None) -> RuleSet:
     national, overrides = _load_params(base / "params")
     rules: list[Rule] = []
     named: dict[str, Node] = {}
+    defined: dict[str, tuple[str, int | None]] = {}  # where each named condition is, for the cross-check
     files = sorted(p for p in base.glob("*.yaml") if p.name not in NOT_RULE_FILES)
     if not files:
         raise RuleFileError("no rule files (*.yaml) found", file=str(base))
@@ -245,11 +246,13 @@ def load_ruleset(directory: Path | str | None = None) -> RuleSet:
             if name in named:
                 raise _error(source, ("conditions", name), f"condition {name!r} is defined twice")
             named[name] = compile_at(raw, source, ("conditions", name), "")
+            defined[name] = (source.name, source.line_of(("conditions", name)))
         for i, rule in enumerate(spec.rules):
             applies = compile_at(rule.applies, source, ("rules", i), "applies") if rule.applies else None
             check = compile_at(rule.check, source, ("rules", i), "check") if rule.check is not None else None
             rules.append(Rule(rule, applies, check, source.name, source.line_of(("rules", i))))
     _cross_check(rules, named, national, overrides, base)
+    _check_named(named, defined)
     from icpcheck.engine import registrars  # imported with the operators already
 
     conditions = [*named.values(), *(n for r in rules for n in (r.applies, r.check) if n is not None)]
@@ -373,6 +376,31 @@ def _cross_check(
     for name, node in named.items():
         for missing in node.params() - national.keys():
             raise RuleFileError(f"condition {name!r} refers to unknown parameter ${missing}", file=str(base))
+
+
+def _check_named(named: dict[str, Node], defined: dict[str, tuple[str, int | None]]) -> None:
+    """Named conditions use only known names, and never themselves through a chain of `use` (evaluating one
+    would recurse without end: a hostile or mistaken rule file must be refused, not crash the run)."""
+    for name, node in named.items():
+        file, line = defined[name]
+        for missing in sorted(node.uses() - named.keys()):
+            raise RuleFileError(
+                f"condition {name!r} uses unknown condition {missing!r}", file=file, line=line
+            )
+    done: set[str] = set()
+
+    def visit(name: str, chain: tuple[str, ...]) -> None:
+        if name in chain:
+            file, line = defined[chain[0]]
+            cycle = " → ".join((*chain[chain.index(name) :], name))
+            raise RuleFileError(f"named conditions use each other in a cycle: {cycle}", file=file, line=line)
+        if name not in done:
+            for used in sorted(named[name].uses()):
+                visit(used, (*chain, name))
+            done.add(name)
+
+    for name in named:
+        visit(name, ())
 
 
 def _check_switch(
