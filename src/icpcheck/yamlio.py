@@ -13,6 +13,7 @@ import os
 import re
 import stat
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -431,6 +432,7 @@ def dotted(path: Path_) -> str:
     return out
 
 
+@lru_cache(maxsize=4096)  # the fields of the rules' findings, asked for their lines in every profile
 def parse_dotted(text: str) -> Path_:
     """Inverse of `dotted`: ``domains[0].registered`` → ('domains', 0, 'registered'); ``[*]`` stays "*"."""
     parts: list[str | int] = []
