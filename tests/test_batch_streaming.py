@@ -7,6 +7,7 @@ with the batch); now the parent receives finished text and writes it at once. Sp
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -55,3 +56,28 @@ def test_parallel_text_report_is_identical_and_ordered(
         assert one == two and one[0] == 2
         names = [line.split(" · ")[0] for line in one[1].splitlines() if " · ICP licence · " in line]
         assert names == [str(p) for p in paths[:-1]]
+
+
+def test_the_types_lists_give_json_dumps_bytes_and_share_what_profiles_repeat() -> None:
+    """JSON's not_evaluated and SARIF's invocation types are kept encoded over a batch (flat memory) and must
+    still read exactly as json.dumps of the list of dicts did."""
+    from icpcheck.findings import TypeChoice
+    from icpcheck.report.json import TypeLists
+
+    paths = ['a "quoted"\\path.yaml', "客户/档案.yaml", "line\nbreak\u2028.yaml", "plain.yaml"]
+    reasons = ["需要：收费服务", 'asked for: --type "licence"', "", "\x1b[31m tab\t"]
+    kept = TypeLists()
+    expected = []
+    for i, path in enumerate(paths):
+        choices = [
+            TypeChoice(t, i % 2 == 0, reasons[(i + j) % 4]) for j, t in enumerate(("filing", "licence"))
+        ]
+        kept.add(path, choices[: i % 3])
+        expected += [{"profile": path} | c.to_dict() for c in choices[: i % 3]]
+    kept.add("none.yaml", [])
+    assert kept.dump() == json.dumps(expected, ensure_ascii=False)
+    assert TypeLists().dump() == json.dumps([])
+    repeated = TypeLists()  # equal parts of different profiles are one string
+    for path in ("x.yaml", "y.yaml"):
+        repeated.add(path, [TypeChoice("filing", True, "need" + "ed")])
+    assert repeated.rows[0][1][0] is repeated.rows[1][1][0]

@@ -65,6 +65,13 @@ def open_output(
         raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
+def write_sliced(out: IO[str], text: str, size: int = 1 << 16) -> None:
+    """Write `text` a slice at a time: a text stream encodes what it is given at once, so a large text
+    written whole is held twice (as text and as UTF-8)."""
+    for start in range(0, len(text), size):
+        out.write(text[start : start + size])
+
+
 def _open(file: int | Path, binary: bool) -> IO[Any]:
     if binary:
         return open(file, "wb")

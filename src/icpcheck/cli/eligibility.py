@@ -104,7 +104,7 @@ def eligibility(
     """
     from icpcheck.batch import default_jobs, evaluate_many, expand_paths
     from icpcheck.engine import load_ruleset
-    from icpcheck.outfile import open_output
+    from icpcheck.outfile import open_output, write_sliced
     from icpcheck.pipeline import options_for
     from icpcheck.report.writers import WriterContext, make_writer
 
@@ -152,7 +152,7 @@ def eligibility(
                 failed = True
             out.write(writer.add(outcome))
             advance()
-        out.write(writer.end())
+        write_sliced(out, writer.end())  # the summaries and per-profile lists: large for a large batch
     raise typer.Exit(EXIT_INPUT if broken else EXIT_GAPS if failed else EXIT_OK)
 
 

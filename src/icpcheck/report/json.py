@@ -10,17 +10,49 @@ from enum import Enum
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from icpcheck.findings import Finding, ProfileOutcome, Result
+from icpcheck.findings import Finding, ProfileOutcome, Result, TypeChoice
 from icpcheck.report.writers import rendered
 from icpcheck.sources import cite, source_refs
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from icpcheck.report.writers import WriterContext
 
 
 # json.dumps(value, ensure_ascii=False), without building an encoder for each call (the SARIF writer's ≈ 12
 # calls a profile spent more on that than on encoding).
 encode = json.JSONEncoder(ensure_ascii=False).encode
+
+
+class TypeLists:
+    """The types each profile was checked for, or left out, and why ({"profile": path, "type",
+    "evaluated", "reason"} each), written in one list at the end of a report. Kept encoded, the parts that
+    profiles repeat shared: a batch holds a path and a tuple a profile, not dicts and strings, so memory stays
+    flat over thousands of profiles. `dump()` gives the bytes json.dumps(list, ensure_ascii=False) gives."""
+
+    def __init__(self) -> None:
+        self.rows: list[tuple[str, tuple[str, ...]]] = []
+        self._shared: dict[str, str] = {}
+
+    def add(self, path: str, choices: Iterable[TypeChoice]) -> None:
+        # each choice encoded without its opening brace: the profile goes in front as the first key
+        rests = (encode(c.to_dict())[1:] for c in choices)
+        parts = tuple(self._shared.setdefault(rest, rest) for rest in rests)
+        if parts:
+            self.rows.append((path, parts))
+
+    def dump(self, before: str = "", after: str = "") -> str:
+        """The list, between `before` and `after`, joined once from the shared parts: a large batch's list is
+        the largest part of its report, not to be copied again on the way."""
+        chunks, sep = [before, "["], ""
+        for path, parts in self.rows:
+            head = f'{{"profile": {encode(path)}, '
+            for rest in parts:
+                chunks += (sep, head, rest)
+                sep = ", "
+        chunks += ("]", after)
+        return "".join(chunks)
 
 
 def result_dict(result: Result) -> dict[str, Any]:
@@ -97,7 +129,7 @@ class JsonWriter:
         self.ctx = ctx
         self.started = False  # a result is written: the next one follows a comma
         self.errors: list[dict[str, Any]] = []
-        self.not_evaluated: list[dict[str, Any]] = []  # types --type auto left out, and why
+        self.not_evaluated = TypeLists()  # types --type auto left out, and why
 
     def begin(self) -> str:
         return f'{{\n  "as_of": "{self.ctx.as_of.isoformat()}",\n  "results": ['
@@ -122,8 +154,7 @@ class JsonWriter:
         if outcome.error is not None:
             self.errors.extend(error_dicts(outcome))
             return ""
-        left_out = [c for c in outcome.types if not c.evaluated]
-        self.not_evaluated += [{"profile": outcome.path} | c.to_dict() for c in left_out]
+        self.not_evaluated.add(outcome.path, (c for c in outcome.types if not c.evaluated))
         text = rendered(self, outcome)
         if text and not self.started:
             self.started = True
@@ -132,6 +163,5 @@ class JsonWriter:
 
     def end(self) -> str:
         close = "\n  ]" if self.started else "]"
-        skipped = json.dumps(self.not_evaluated, ensure_ascii=False)
         errors = json.dumps(self.errors, ensure_ascii=False)
-        return f'{close},\n  "not_evaluated": {skipped},\n  "errors": {errors}\n}}\n'
+        return self.not_evaluated.dump(f'{close},\n  "not_evaluated": ', f',\n  "errors": {errors}\n}}\n')

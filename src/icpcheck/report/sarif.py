@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from icpcheck import __version__
 from icpcheck.findings import Finding, Severity, Status
-from icpcheck.report.json import encode
+from icpcheck.report.json import TypeLists, encode
 from icpcheck.report.writers import rendered
 
 if TYPE_CHECKING:
@@ -38,7 +38,7 @@ class SarifWriter:
         self.started = False  # a result is written: the next one follows a comma
         self.notifications: list[dict[str, Any]] = []
         self.index: dict[str, int] = {}
-        self.types: list[dict[str, Any]] = []  # which types each profile was checked for, and why
+        self.types = TypeLists()  # which types each profile was checked for, and why
 
     def _rules(self) -> list[dict[str, Any]]:
         from icpcheck.engine.loader import format_text
@@ -129,7 +129,7 @@ class SarifWriter:
                 for err in outcome.error.each()
             )
             return ""
-        self.types += [{"profile": outcome.path} | c.to_dict() for c in outcome.types]
+        self.types.add(outcome.path, outcome.types)
         text = rendered(self, outcome)
         if text and not self.started:
             self.started = True
@@ -137,9 +137,10 @@ class SarifWriter:
         return text
 
     def end(self) -> str:
-        invocation = {
-            "executionSuccessful": not self.notifications,
-            "toolExecutionNotifications": self.notifications,
-            "properties": {"types": self.types},
-        }
-        return f'\n],\n"invocations": [{json.dumps(invocation, ensure_ascii=False)}]\n}}\n]\n}}\n'
+        done = json.dumps(not self.notifications)
+        notes = json.dumps(self.notifications, ensure_ascii=False)
+        # json.dumps of the invocation written out, so that the types stay encoded until this one string
+        before = (
+            f'\n],\n"invocations": [{{"executionSuccessful": {done}, "toolExecutionNotifications": {notes}, '
+        )
+        return self.types.dump(before + '"properties": {"types": ', "}}]\n}\n]\n}\n")
