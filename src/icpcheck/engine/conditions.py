@@ -468,6 +468,8 @@ def _any(outcomes: Iterable[Outcome]) -> Outcome:
 
 
 class All(Node):
+    join = staticmethod(_all)  # how the parts' outcomes combine (Any_: _any)
+
     def __init__(self, parts: list[Node]) -> None:
         self.parts = parts
 
@@ -478,7 +480,7 @@ class All(Node):
         return any(p.timed(names) for p in self.parts)
 
     def evaluate(self, ctx: Ctx, item: Any, prefix: str) -> Outcome:
-        return _all(part.evaluate(ctx, item, prefix) for part in self.parts)
+        return self.join(part.evaluate(ctx, item, prefix) for part in self.parts)
 
     def params(self) -> set[str]:
         return set().union(*(p.params() for p in self.parts))
@@ -488,8 +490,7 @@ class All(Node):
 
 
 class Any_(All):
-    def evaluate(self, ctx: Ctx, item: Any, prefix: str) -> Outcome:
-        return _any(part.evaluate(ctx, item, prefix) for part in self.parts)
+    join = staticmethod(_any)
 
     def shift(self, ctx: Ctx, item: Any, prefix: str) -> dt.date | None:
         return _shifts(self.parts, ctx, item, prefix, True)
@@ -574,44 +575,43 @@ class _OverList(Node):
 
 
 class Each(_OverList):
+    """The check holds for every item (Some: for at least one)."""
+
+    group: type[All] = All  # how the items' outcomes and dates combine
+
     def __init__(self, path: str, check: Node, if_empty: bool | None, if_missing: bool | None = None) -> None:
         super().__init__(path, check)
         self.if_empty = if_empty
         self.if_missing = if_missing
+
+    def empty(self, where: str) -> Outcome:
+        return Outcome(self.if_empty, where, None, [])
 
     def evaluate(self, ctx: Ctx, item: Any, prefix: str) -> Outcome:
         items, where = self.items(ctx, item, prefix)
         if items is None:
             return Outcome(self.if_missing, where)
         if not items:
-            return Outcome(self.if_empty, where, None, [])
+            return self.empty(where)
         check = self.check
         assert check is not None
-        return _all(check.evaluate(ctx, entry, f"{where}[{i}]") for i, entry in enumerate(items))
+        return self.group.join(check.evaluate(ctx, entry, f"{where}[{i}]") for i, entry in enumerate(items))
 
     def shift(self, ctx: Ctx, item: Any, prefix: str) -> dt.date | None:
         items, where = self.items(ctx, item, prefix)
         if not items or self.check is None:
             return None
-        return All([_Item(self.check, i) for i in range(len(items))]).shift(ctx, items, where)
+        return self.group([_Item(self.check, i) for i in range(len(items))]).shift(ctx, items, where)
 
 
-class Some(_OverList):
-    def evaluate(self, ctx: Ctx, item: Any, prefix: str) -> Outcome:
-        items, where = self.items(ctx, item, prefix)
-        if items is None:
-            return Outcome(None, where)
-        if not items:
-            return Outcome(False, where, "at least one", [])
-        check = self.check
-        assert check is not None
-        return _any(check.evaluate(ctx, entry, f"{where}[{i}]") for i, entry in enumerate(items))
+class Some(Each):
+    group = Any_
 
-    def shift(self, ctx: Ctx, item: Any, prefix: str) -> dt.date | None:
-        items, where = self.items(ctx, item, prefix)
-        if not items or self.check is None:
-            return None
-        return Any_([_Item(self.check, i) for i in range(len(items))]).shift(ctx, items, where)
+    def __init__(self, path: str, check: Node) -> None:
+        super().__init__(path, check, if_empty=False)
+
+    def empty(self, where: str) -> Outcome:
+        return Outcome(False, where, "at least one", [])
 
 
 class _Item(Node):
