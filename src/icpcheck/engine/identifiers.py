@@ -64,10 +64,10 @@ def _resident_id_valid(value: Any, expected: Any) -> bool:
     if match is None:
         return not expected
     number = match.group(0)
-    weighted = sum(int(digit) * pow(2, 17 - i, 11) for i, digit in enumerate(number[:17]))
+    weighted = sum(int(digit) * weight for digit, weight in zip(number[:17], _ID_WEIGHTS, strict=True))
     check = (12 - weighted % 11) % 11
     ok = number[17] == ("X" if check == 10 else str(check))
-    ok = ok and _date(match["birth"]) and match["province"] in (*_divisions(), *PERMIT_PREFIXES)
+    ok = ok and _date(match["birth"]) and match["province"] in _id_prefixes()
     return ok == bool(expected)
 
 
@@ -79,10 +79,16 @@ def _date(text: str) -> bool:
     return True
 
 
-def _divisions() -> list[str]:
+_ID_WEIGHTS = tuple(pow(2, 17 - i, 11) for i in range(17))  # ISO 7064 MOD 11-2, digits 1-17
+
+
+@cache  # asked for every ID number of every profile; the bundled province table does not change
+def _id_prefixes() -> frozenset[str]:
+    """The first two digits a resident ID may have: a province's division code, or a residence permit's."""
     from icpcheck.provinces import province_table
 
-    return [str(p.extra.get("division_code")) for p in province_table().provinces.values()]
+    codes = (str(p.extra.get("division_code")) for p in province_table().provinces.values())
+    return frozenset((*codes, *PERMIT_PREFIXES))
 
 
 def _mobile_valid(value: Any, expected: Any) -> bool:
